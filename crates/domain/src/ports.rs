@@ -1,0 +1,375 @@
+//! The ports: what the domain needs from the outside world. Adapters implement them;
+//! `testing::InMemoryStore` is the reference fake, and `testing::contract` holds the
+//! one suite every adapter must pass.
+//!
+//! Contract common to every store port:
+//! - a method that takes `events` MUST persist the state change and the events in one
+//!   atomic unit: both or neither;
+//! - reads MUST be scoped by the ids they take: no method returns another tenant's or
+//!   another environment's object;
+//! - timestamps MUST read back equal to what was written (microsecond precision).
+
+use async_trait::async_trait;
+
+use crate::api_key::{ApiKey, KeyHash};
+use crate::codes::CountryCode;
+use crate::environment::Environment;
+use crate::event::{EventRecord, StoredEvent};
+use crate::ids::{ApiKeyId, LegalEntityId, TenantId};
+use crate::legal_entity::{LegalEntity, StatusName};
+use crate::tenant::Tenant;
+use crate::text::ExternalId;
+use time::OffsetDateTime;
+
+/// What must be unique.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Uniqueness {
+    /// A tenant code within one partner (partners' codes among partners).
+    TenantCode,
+    /// A participant identifier among the non-archived legal entities of an environment.
+    ParticipantId,
+}
+
+/// A store failure.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum StoreError {
+    /// A uniqueness rule would be broken.
+    #[error("duplicate {0:?}")]
+    Duplicate(Uniqueness),
+    /// The object changed since it was read (optimistic concurrency).
+    #[error("the object was changed concurrently")]
+    Conflict,
+    /// The object to change does not exist (or is deleted).
+    #[error("the object does not exist")]
+    NotFound,
+    /// Anything else: the driver's message, for the logs.
+    #[error("store failure: {0}")]
+    Unexpected(String),
+}
+
+/// One page of results.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct PageRequest {
+    number: u32,
+    size: u32,
+}
+
+/// Why a page request was refused.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
+pub enum PageRequestError {
+    /// Page numbers start at 1.
+    #[error("page numbers start at 1")]
+    Number,
+    /// Page size outside 1..=100.
+    #[error("page size must be between 1 and {max}", max = PageRequest::MAX_SIZE)]
+    Size,
+}
+
+impl PageRequest {
+    /// The default page size.
+    pub const DEFAULT_SIZE: u32 = 20;
+    /// The largest page size.
+    pub const MAX_SIZE: u32 = 100;
+
+    /// Page `number` (1-based) of `size` items.
+    pub fn new(number: u32, size: u32) -> Result<Self, PageRequestError> {
+        if number == 0 {
+            return Err(PageRequestError::Number);
+        }
+        if size == 0 || size > Self::MAX_SIZE {
+            return Err(PageRequestError::Size);
+        }
+        Ok(Self { number, size })
+    }
+
+    /// 1-based page number.
+    pub const fn number(self) -> u32 {
+        self.number
+    }
+
+    /// Items per page.
+    pub const fn size(self) -> u32 {
+        self.size
+    }
+
+    /// Items to skip.
+    pub const fn offset(self) -> u64 {
+        (self.number as u64 - 1) * self.size as u64
+    }
+}
+
+impl Default for PageRequest {
+    fn default() -> Self {
+        Self { number: 1, size: Self::DEFAULT_SIZE }
+    }
+}
+
+/// A page of items and the total across all pages.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Page<T> {
+    /// The items of this page.
+    pub items: Vec<T>,
+    /// Items across all pages.
+    pub total: u64,
+}
+
+/// Sort direction.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Direction {
+    /// Smallest first.
+    Ascending,
+    /// Largest first.
+    Descending,
+}
+
+/// One sort key. Stores break ties by id ascending, so pages are stable.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct SortKey<F> {
+    /// The field.
+    pub field: F,
+    /// The direction.
+    pub direction: Direction,
+}
+
+/// A list request: which page, in which order, with which filter.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ListQuery<F, Filter> {
+    /// The page.
+    pub page: PageRequest,
+    /// Sort keys, most significant first; empty means `createdAt` ascending.
+    pub sort: Vec<SortKey<F>>,
+    /// The filter.
+    pub filter: Filter,
+}
+
+/// Sortable tenant fields.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum TenantSort {
+    /// `createdAt`
+    CreatedAt,
+    /// `updatedAt`
+    UpdatedAt,
+    /// `companyName`
+    CompanyName,
+    /// `tenantCode`
+    TenantCode,
+}
+
+/// Tenant list filter.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct TenantFilter {
+    /// Only active (or only inactive) tenants.
+    pub active: Option<bool>,
+}
+
+/// A tenant list request.
+pub type TenantQuery = ListQuery<TenantSort, TenantFilter>;
+
+/// Sortable legal entity fields.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum LegalEntitySort {
+    /// `createdAt`
+    CreatedAt,
+    /// `updatedAt`
+    UpdatedAt,
+    /// `companyName`
+    CompanyName,
+    /// `status`
+    Status,
+}
+
+/// Legal entity list filter.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct LegalEntityFilter {
+    /// Only entities in this status.
+    pub status: Option<StatusName>,
+    /// Only entities of this country.
+    pub country: Option<CountryCode>,
+    /// Only the entity with this external id.
+    pub external_id: Option<ExternalId>,
+}
+
+/// A legal entity list request.
+pub type LegalEntityQuery = ListQuery<LegalEntitySort, LegalEntityFilter>;
+
+/// Sortable API key fields.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ApiKeySort {
+    /// `createdAt`
+    CreatedAt,
+    /// `name`
+    Name,
+}
+
+/// API key list request (no filter yet).
+pub type ApiKeyQuery = ListQuery<ApiKeySort, ()>;
+
+/// A legal entity to save together with the version it was read at.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct VersionedEntity {
+    /// The changed entity.
+    pub entity: LegalEntity,
+    /// Its version when it was read.
+    pub expected_version: u64,
+}
+
+/// A new tenant and what is created with it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct TenantInsert {
+    /// The tenant.
+    pub tenant: Tenant,
+    /// Its default legal entity (derived from its VAT number).
+    pub legal_entity: Option<LegalEntity>,
+    /// Its first API key (partners created by the operator).
+    pub api_key: Option<ApiKey>,
+    /// The events of all of the above.
+    pub events: Vec<EventRecord>,
+}
+
+/// Durable storage of tenants.
+#[cfg_attr(feature = "testing", mockall::automock)]
+#[async_trait]
+pub trait TenantStore: Send + Sync {
+    /// Inserts a tenant with, optionally, its default legal entity and its first API
+    /// key, and the events, in one unit.
+    ///
+    /// # Errors
+    /// MUST return [`StoreError::Duplicate`] with [`Uniqueness::TenantCode`] when the
+    /// code is taken in the tenant's scope by a non-deleted tenant, and with
+    /// [`Uniqueness::ParticipantId`] when one of the entity's participant ids is taken;
+    /// then nothing is written.
+    async fn insert_tenant(&self, insert: &TenantInsert) -> Result<(), StoreError>;
+
+    /// The tenant; `None` when unknown or soft-deleted.
+    async fn tenant(&self, id: TenantId) -> Result<Option<Tenant>, StoreError>;
+
+    /// A partner's non-deleted child tenants.
+    async fn list_tenants(&self, partner: TenantId, query: &TenantQuery) -> Result<Page<Tenant>, StoreError>;
+
+    /// Saves a changed tenant.
+    ///
+    /// # Errors
+    /// MUST return [`StoreError::NotFound`] for an unknown or deleted tenant and
+    /// [`StoreError::Duplicate`] for a taken code.
+    async fn update_tenant(&self, tenant: &Tenant, events: &[EventRecord]) -> Result<(), StoreError>;
+
+    /// Soft-deletes a tenant (its `deleted_at` is set) and saves its legal entities,
+    /// archived by the caller, in one unit.
+    ///
+    /// # Errors
+    /// [`StoreError::Conflict`] when one of the entities changed since it was read.
+    async fn delete_tenant(
+        &self,
+        tenant: &Tenant,
+        archived: &[VersionedEntity],
+        events: &[EventRecord],
+    ) -> Result<(), StoreError>;
+
+    /// Number of partner tenants, deleted ones included (to detect a first start).
+    async fn count_partners(&self) -> Result<u64, StoreError>;
+}
+
+/// Durable storage of API keys.
+#[cfg_attr(feature = "testing", mockall::automock)]
+#[async_trait]
+pub trait ApiKeyStore: Send + Sync {
+    /// Inserts a key and its events.
+    async fn insert_api_key(&self, key: &ApiKey, events: &[EventRecord]) -> Result<(), StoreError>;
+
+    /// The key with this token hash, in any status; `None` when unknown.
+    async fn api_key_by_hash(&self, hash: &KeyHash) -> Result<Option<ApiKey>, StoreError>;
+
+    /// One of a tenant's keys, in any status.
+    async fn api_key(&self, tenant: TenantId, id: ApiKeyId) -> Result<Option<ApiKey>, StoreError>;
+
+    /// A tenant's keys, revoked ones included.
+    async fn list_api_keys(&self, tenant: TenantId, query: &ApiKeyQuery) -> Result<Page<ApiKey>, StoreError>;
+
+    /// The tenant's most recently created key that is not revoked.
+    async fn latest_api_key(&self, tenant: TenantId) -> Result<Option<ApiKey>, StoreError>;
+
+    /// Saves a changed key.
+    ///
+    /// # Errors
+    /// MUST return [`StoreError::NotFound`] for an unknown key.
+    async fn update_api_key(&self, key: &ApiKey, events: &[EventRecord]) -> Result<(), StoreError>;
+
+    /// Records that the key authenticated a request at `at` (no event).
+    async fn record_api_key_use(&self, id: ApiKeyId, at: OffsetDateTime) -> Result<(), StoreError>;
+}
+
+/// Durable storage of legal entities.
+#[cfg_attr(feature = "testing", mockall::automock)]
+#[async_trait]
+pub trait LegalEntityStore: Send + Sync {
+    /// Inserts an entity and its events.
+    ///
+    /// # Errors
+    /// MUST return [`StoreError::Duplicate`] with [`Uniqueness::ParticipantId`] when one
+    /// of its participant ids (primary or derived) belongs to a non-archived entity of
+    /// the same environment.
+    async fn insert_legal_entity(&self, entity: &LegalEntity, events: &[EventRecord]) -> Result<(), StoreError>;
+
+    /// One of a tenant's entities in one environment.
+    async fn legal_entity(
+        &self,
+        tenant: TenantId,
+        environment: Environment,
+        id: LegalEntityId,
+    ) -> Result<Option<LegalEntity>, StoreError>;
+
+    /// A tenant's entities in one environment, archived ones included.
+    async fn list_legal_entities(
+        &self,
+        tenant: TenantId,
+        environment: Environment,
+        query: &LegalEntityQuery,
+    ) -> Result<Page<LegalEntity>, StoreError>;
+
+    /// Every non-archived entity of a tenant, in every environment.
+    async fn live_legal_entities(&self, tenant: TenantId) -> Result<Vec<LegalEntity>, StoreError>;
+
+    /// Saves a changed entity if it still has `expected_version`. Archiving frees its
+    /// participant ids.
+    ///
+    /// # Errors
+    /// [`StoreError::Conflict`] when the stored version differs; [`StoreError::NotFound`]
+    /// for an unknown entity.
+    async fn update_legal_entity(
+        &self,
+        entity: &LegalEntity,
+        expected_version: u64,
+        events: &[EventRecord],
+    ) -> Result<(), StoreError>;
+}
+
+/// Which events to read.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct EventQuery {
+    /// Only this partner's events.
+    pub partner_id: TenantId,
+    /// Only events after this sequence number.
+    pub after: u64,
+    /// At most this many.
+    pub limit: u32,
+}
+
+/// The append-only event log (written through the other ports).
+#[cfg_attr(feature = "testing", mockall::automock)]
+#[async_trait]
+pub trait EventLog: Send + Sync {
+    /// Events in sequence order.
+    async fn events(&self, query: EventQuery) -> Result<Vec<StoredEvent>, StoreError>;
+}
+
+/// Every store port: what an application wires once.
+pub trait Store: TenantStore + ApiKeyStore + LegalEntityStore + EventLog {}
+
+impl<T: TenantStore + ApiKeyStore + LegalEntityStore + EventLog> Store for T {}
+
+impl<F, Filter: Default> ListQuery<F, Filter> {
+    /// The first page of the default size, in the default order, unfiltered.
+    pub fn first_page() -> Self {
+        Self { page: PageRequest::default(), sort: Vec::new(), filter: Filter::default() }
+    }
+}

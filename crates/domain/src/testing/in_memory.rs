@@ -1,0 +1,342 @@
+//! The reference implementation of the store ports, in memory.
+
+use std::cmp::Ordering;
+use std::collections::{BTreeMap, HashSet};
+use std::sync::{Mutex, MutexGuard};
+
+use async_trait::async_trait;
+use time::OffsetDateTime;
+
+use crate::api_key::{ApiKey, ApiKeyStatus, KeyHash};
+use crate::environment::Environment;
+use crate::event::{EventRecord, StoredEvent};
+use crate::ids::{ApiKeyId, LegalEntityId, TenantId};
+use crate::legal_entity::LegalEntity;
+use crate::ports::{
+    ApiKeyQuery, ApiKeySort, ApiKeyStore, Direction, EventLog, EventQuery, LegalEntityQuery,
+    LegalEntitySort, LegalEntityStore, Page, SortKey, StoreError, TenantInsert, TenantQuery,
+    TenantSort, TenantStore, Uniqueness, VersionedEntity,
+};
+use crate::tenant::{Tenant, TenantKind};
+
+#[derive(Debug, Default)]
+struct State {
+    tenants: BTreeMap<TenantId, Tenant>,
+    api_keys: BTreeMap<ApiKeyId, ApiKey>,
+    legal_entities: BTreeMap<LegalEntityId, LegalEntity>,
+    events: Vec<StoredEvent>,
+}
+
+/// Every store port in memory, with the same guarantees as the database adapters
+/// (atomic writes, uniqueness, optimistic concurrency, scoping).
+#[derive(Debug, Default)]
+pub struct InMemoryStore(Mutex<State>);
+
+impl InMemoryStore {
+    /// An empty store.
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    fn state(&self) -> MutexGuard<'_, State> {
+        self.0.lock().unwrap_or_else(std::sync::PoisonError::into_inner)
+    }
+}
+
+/// The scope a tenant code must be unique in.
+fn code_scope(tenant: &Tenant) -> Option<TenantId> {
+    match tenant.kind {
+        TenantKind::Partner { .. } => None,
+        TenantKind::Child { partner, .. } => Some(partner),
+    }
+}
+
+fn canonical_ids(entity: &LegalEntity) -> Vec<String> {
+    entity.participant_ids().iter().map(|id| id.to_string().to_lowercase()).collect()
+}
+
+impl State {
+    fn code_taken(&self, tenant: &Tenant) -> bool {
+        self.tenants.values().any(|other| {
+            other.id != tenant.id
+                && other.deleted_at.is_none()
+                && code_scope(other) == code_scope(tenant)
+                && other.code == tenant.code
+        })
+    }
+
+    fn participant_ids_taken(&self, entity: &LegalEntity) -> bool {
+        if entity.is_archived() {
+            return false;
+        }
+        let wanted: HashSet<String> = canonical_ids(entity).into_iter().collect();
+        self.legal_entities.values().any(|other| {
+            other.id != entity.id
+                && other.environment == entity.environment
+                && !other.is_archived()
+                && canonical_ids(other).iter().any(|id| wanted.contains(id))
+        })
+    }
+
+    fn append(&mut self, events: &[EventRecord]) {
+        for record in events {
+            let sequence = self.events.len() as u64 + 1;
+            self.events.push(StoredEvent { sequence, record: record.clone() });
+        }
+    }
+}
+
+fn paginate<T: Clone>(mut items: Vec<T>, page: crate::ports::PageRequest, order: impl Fn(&T, &T) -> Ordering) -> Page<T> {
+    items.sort_by(order);
+    let total = items.len() as u64;
+    let offset = usize::try_from(page.offset()).unwrap_or(usize::MAX);
+    let items = items.into_iter().skip(offset).take(page.size() as usize).collect();
+    Page { items, total }
+}
+
+fn ordered<F: Copy>(sort: &[SortKey<F>], default: F, compare: impl Fn(F) -> Ordering) -> Ordering {
+    let keys: Vec<SortKey<F>> = if sort.is_empty() {
+        vec![SortKey { field: default, direction: Direction::Ascending }]
+    } else {
+        sort.to_vec()
+    };
+    keys.iter()
+        .map(|key| match key.direction {
+            Direction::Ascending => compare(key.field),
+            Direction::Descending => compare(key.field).reverse(),
+        })
+        .find(|ordering| ordering.is_ne())
+        .unwrap_or(Ordering::Equal)
+}
+
+#[async_trait]
+impl TenantStore for InMemoryStore {
+    async fn insert_tenant(&self, insert: &TenantInsert) -> Result<(), StoreError> {
+        let mut state = self.state();
+        if state.code_taken(&insert.tenant) {
+            return Err(StoreError::Duplicate(Uniqueness::TenantCode));
+        }
+        if let Some(entity) = &insert.legal_entity {
+            if state.participant_ids_taken(entity) {
+                return Err(StoreError::Duplicate(Uniqueness::ParticipantId));
+            }
+            state.legal_entities.insert(entity.id, entity.clone());
+        }
+        if let Some(key) = &insert.api_key {
+            state.api_keys.insert(key.id, key.clone());
+        }
+        state.tenants.insert(insert.tenant.id, insert.tenant.clone());
+        state.append(&insert.events);
+        Ok(())
+    }
+
+    async fn tenant(&self, id: TenantId) -> Result<Option<Tenant>, StoreError> {
+        Ok(self.state().tenants.get(&id).filter(|tenant| tenant.deleted_at.is_none()).cloned())
+    }
+
+    async fn list_tenants(&self, partner: TenantId, query: &TenantQuery) -> Result<Page<Tenant>, StoreError> {
+        let state = self.state();
+        let items: Vec<Tenant> = state
+            .tenants
+            .values()
+            .filter(|tenant| {
+                tenant.deleted_at.is_none()
+                    && matches!(tenant.kind, TenantKind::Child { partner: owner, .. } if owner == partner)
+                    && query.filter.active.is_none_or(|active| tenant.active == active)
+            })
+            .cloned()
+            .collect();
+        Ok(paginate(items, query.page, |a, b| {
+            ordered(&query.sort, TenantSort::CreatedAt, |field| match field {
+                TenantSort::CreatedAt => a.created_at.cmp(&b.created_at),
+                TenantSort::UpdatedAt => a.updated_at.cmp(&b.updated_at),
+                TenantSort::CompanyName => a.profile.company_name.as_str().cmp(b.profile.company_name.as_str()),
+                TenantSort::TenantCode => a.code.as_str().cmp(b.code.as_str()),
+            })
+            .then(a.id.cmp(&b.id))
+        }))
+    }
+
+    async fn update_tenant(&self, tenant: &Tenant, events: &[EventRecord]) -> Result<(), StoreError> {
+        let mut state = self.state();
+        if !state.tenants.get(&tenant.id).is_some_and(|stored| stored.deleted_at.is_none()) {
+            return Err(StoreError::NotFound);
+        }
+        if state.code_taken(tenant) {
+            return Err(StoreError::Duplicate(Uniqueness::TenantCode));
+        }
+        state.tenants.insert(tenant.id, tenant.clone());
+        state.append(events);
+        Ok(())
+    }
+
+    async fn delete_tenant(&self, tenant: &Tenant, archived: &[VersionedEntity], events: &[EventRecord]) -> Result<(), StoreError> {
+        let mut state = self.state();
+        if !state.tenants.get(&tenant.id).is_some_and(|stored| stored.deleted_at.is_none()) {
+            return Err(StoreError::NotFound);
+        }
+        for item in archived {
+            match state.legal_entities.get(&item.entity.id) {
+                Some(stored) if stored.version() == item.expected_version => {}
+                Some(_) => return Err(StoreError::Conflict),
+                None => return Err(StoreError::NotFound),
+            }
+        }
+        for item in archived {
+            state.legal_entities.insert(item.entity.id, item.entity.clone());
+        }
+        state.tenants.insert(tenant.id, tenant.clone());
+        state.append(events);
+        Ok(())
+    }
+
+    async fn count_partners(&self) -> Result<u64, StoreError> {
+        Ok(self.state().tenants.values().filter(|tenant| tenant.is_partner()).count() as u64)
+    }
+}
+
+#[async_trait]
+impl ApiKeyStore for InMemoryStore {
+    async fn insert_api_key(&self, key: &ApiKey, events: &[EventRecord]) -> Result<(), StoreError> {
+        let mut state = self.state();
+        state.api_keys.insert(key.id, key.clone());
+        state.append(events);
+        Ok(())
+    }
+
+    async fn api_key_by_hash(&self, hash: &KeyHash) -> Result<Option<ApiKey>, StoreError> {
+        Ok(self.state().api_keys.values().find(|key| key.hash == *hash).cloned())
+    }
+
+    async fn api_key(&self, tenant: TenantId, id: ApiKeyId) -> Result<Option<ApiKey>, StoreError> {
+        Ok(self.state().api_keys.get(&id).filter(|key| key.tenant_id == tenant).cloned())
+    }
+
+    async fn list_api_keys(&self, tenant: TenantId, query: &ApiKeyQuery) -> Result<Page<ApiKey>, StoreError> {
+        let items: Vec<ApiKey> =
+            self.state().api_keys.values().filter(|key| key.tenant_id == tenant).cloned().collect();
+        Ok(paginate(items, query.page, |a, b| {
+            ordered(&query.sort, ApiKeySort::CreatedAt, |field| match field {
+                ApiKeySort::CreatedAt => a.created_at.cmp(&b.created_at),
+                ApiKeySort::Name => a.name.as_str().cmp(b.name.as_str()),
+            })
+            .then(a.id.cmp(&b.id))
+        }))
+    }
+
+    async fn latest_api_key(&self, tenant: TenantId) -> Result<Option<ApiKey>, StoreError> {
+        Ok(self
+            .state()
+            .api_keys
+            .values()
+            .filter(|key| key.tenant_id == tenant && !matches!(key.status, ApiKeyStatus::Revoked { .. }))
+            .max_by(|a, b| a.created_at.cmp(&b.created_at).then(a.id.cmp(&b.id)))
+            .cloned())
+    }
+
+    async fn update_api_key(&self, key: &ApiKey, events: &[EventRecord]) -> Result<(), StoreError> {
+        let mut state = self.state();
+        if !state.api_keys.contains_key(&key.id) {
+            return Err(StoreError::NotFound);
+        }
+        state.api_keys.insert(key.id, key.clone());
+        state.append(events);
+        Ok(())
+    }
+
+    async fn record_api_key_use(&self, id: ApiKeyId, at: OffsetDateTime) -> Result<(), StoreError> {
+        if let Some(key) = self.state().api_keys.get_mut(&id) {
+            key.last_used_at = Some(at);
+        }
+        Ok(())
+    }
+}
+
+#[async_trait]
+impl LegalEntityStore for InMemoryStore {
+    async fn insert_legal_entity(&self, entity: &LegalEntity, events: &[EventRecord]) -> Result<(), StoreError> {
+        let mut state = self.state();
+        if state.participant_ids_taken(entity) {
+            return Err(StoreError::Duplicate(Uniqueness::ParticipantId));
+        }
+        state.legal_entities.insert(entity.id, entity.clone());
+        state.append(events);
+        Ok(())
+    }
+
+    async fn legal_entity(&self, tenant: TenantId, environment: Environment, id: LegalEntityId) -> Result<Option<LegalEntity>, StoreError> {
+        Ok(self
+            .state()
+            .legal_entities
+            .get(&id)
+            .filter(|entity| entity.tenant_id == tenant && entity.environment == environment)
+            .cloned())
+    }
+
+    async fn list_legal_entities(&self, tenant: TenantId, environment: Environment, query: &LegalEntityQuery) -> Result<Page<LegalEntity>, StoreError> {
+        let filter = &query.filter;
+        let items: Vec<LegalEntity> = self
+            .state()
+            .legal_entities
+            .values()
+            .filter(|entity| {
+                entity.tenant_id == tenant
+                    && entity.environment == environment
+                    && filter.status.is_none_or(|status| entity.status().name() == status)
+                    && filter.country.is_none_or(|country| entity.country == country)
+                    && filter.external_id.as_ref().is_none_or(|id| entity.external_id.as_ref() == Some(id))
+            })
+            .cloned()
+            .collect();
+        Ok(paginate(items, query.page, |a, b| {
+            ordered(&query.sort, LegalEntitySort::CreatedAt, |field| match field {
+                LegalEntitySort::CreatedAt => a.created_at.cmp(&b.created_at),
+                LegalEntitySort::UpdatedAt => a.updated_at.cmp(&b.updated_at),
+                LegalEntitySort::CompanyName => a.company_name.as_str().cmp(b.company_name.as_str()),
+                LegalEntitySort::Status => a.status().name().as_str().cmp(b.status().name().as_str()),
+            })
+            .then(a.id.cmp(&b.id))
+        }))
+    }
+
+    async fn live_legal_entities(&self, tenant: TenantId) -> Result<Vec<LegalEntity>, StoreError> {
+        let mut entities: Vec<LegalEntity> = self
+            .state()
+            .legal_entities
+            .values()
+            .filter(|entity| entity.tenant_id == tenant && !entity.is_archived())
+            .cloned()
+            .collect();
+        entities.sort_by(|a, b| a.created_at.cmp(&b.created_at).then(a.id.cmp(&b.id)));
+        Ok(entities)
+    }
+
+    async fn update_legal_entity(&self, entity: &LegalEntity, expected_version: u64, events: &[EventRecord]) -> Result<(), StoreError> {
+        let mut state = self.state();
+        match state.legal_entities.get(&entity.id) {
+            None => return Err(StoreError::NotFound),
+            Some(stored) if stored.version() != expected_version => return Err(StoreError::Conflict),
+            Some(_) => {}
+        }
+        if state.participant_ids_taken(entity) {
+            return Err(StoreError::Duplicate(Uniqueness::ParticipantId));
+        }
+        state.legal_entities.insert(entity.id, entity.clone());
+        state.append(events);
+        Ok(())
+    }
+}
+
+#[async_trait]
+impl EventLog for InMemoryStore {
+    async fn events(&self, query: EventQuery) -> Result<Vec<StoredEvent>, StoreError> {
+        Ok(self
+            .state()
+            .events
+            .iter()
+            .filter(|event| event.sequence > query.after && event.record.partner_id == query.partner_id)
+            .take(query.limit as usize)
+            .cloned()
+            .collect())
+    }
+}
