@@ -26,7 +26,11 @@ pub const fn token_prefix(environment: Environment) -> &'static str {
 }
 
 fn random_alphanumeric(len: usize) -> String {
-    rand::rng().sample_iter(Alphanumeric).take(len).map(char::from).collect()
+    rand::rng()
+        .sample_iter(Alphanumeric)
+        .take(len)
+        .map(char::from)
+        .collect()
 }
 
 /// The SHA-256 digest under which a key is stored and looked up.
@@ -70,10 +74,14 @@ impl PresentedToken {
             .find(|env| token.starts_with(token_prefix(*env)))
             .ok_or(MalformedToken)?;
         let random = &token[token_prefix(environment).len()..];
-        if random.len() != TOKEN_RANDOM_CHARS || !random.bytes().all(|b| b.is_ascii_alphanumeric()) {
+        if random.len() != TOKEN_RANDOM_CHARS || !random.bytes().all(|b| b.is_ascii_alphanumeric())
+        {
             return Err(MalformedToken);
         }
-        Ok(Self { environment, hash: KeyHash::of(token) })
+        Ok(Self {
+            environment,
+            hash: KeyHash::of(token),
+        })
     }
 
     /// The environment the token names.
@@ -193,7 +201,8 @@ impl ApiKey {
             random_alphanumeric(TOKEN_RANDOM_CHARS)
         );
         let signing_secret = format!("eig_secret_{}", random_alphanumeric(SECRET_RANDOM_CHARS));
-        let prefix = token[..token_prefix(fields.environment).len() + PREFIX_RANDOM_CHARS].to_owned();
+        let prefix =
+            token[..token_prefix(fields.environment).len() + PREFIX_RANDOM_CHARS].to_owned();
         let key = Self {
             id,
             tenant_id,
@@ -210,7 +219,11 @@ impl ApiKey {
             last_used_at: None,
             expires_at: fields.expires_at,
         };
-        IssuedApiKey { key, token: Redacted::new(token), signing_secret: Redacted::new(signing_secret) }
+        IssuedApiKey {
+            key,
+            token: Redacted::new(token),
+            signing_secret: Redacted::new(signing_secret),
+        }
     }
 
     /// Whether the key may authenticate a request at `at`.
@@ -228,7 +241,9 @@ impl ApiKey {
     /// Opens the signing secret (to verify a request signature).
     pub fn signing_secret(&self, master_key: &MasterKey) -> Result<Redacted, SecretError> {
         let bytes = master_key.open(self.id.as_uuid().as_bytes(), &self.sealed_signing_secret)?;
-        String::from_utf8(bytes).map(Redacted::new).map_err(|_| SecretError::Unsealable)
+        String::from_utf8(bytes)
+            .map(Redacted::new)
+            .map_err(|_| SecretError::Unsealable)
     }
 }
 
@@ -245,7 +260,10 @@ mod tests {
             environment,
             expires_at: None,
         };
-        (ApiKey::issue(TenantId::new(), fields, &master, SystemClock.now()), master)
+        (
+            ApiKey::issue(TenantId::new(), fields, &master, SystemClock.now()),
+            master,
+        )
     }
 
     #[test]
@@ -279,7 +297,10 @@ mod tests {
     #[test]
     fn signing_secret_opens_with_the_master_key() {
         let (issued, master) = issue(Environment::Sandbox);
-        assert_eq!(issued.key.signing_secret(&master).unwrap(), issued.signing_secret);
+        assert_eq!(
+            issued.key.signing_secret(&master).unwrap(),
+            issued.signing_secret
+        );
     }
 
     #[test]

@@ -133,8 +133,13 @@ mod tests {
 
     #[test]
     fn country_accepts_real_codes() {
-        for code in ["LU", "BE", "FR", "DE", "GR", "GB", "US", "AD", "ZW", "AX", "SS"] {
-            assert_eq!(CountryCode::parse(code).map(|c| c.to_string()), Ok(code.to_owned()));
+        for code in [
+            "LU", "BE", "FR", "DE", "GR", "GB", "US", "AD", "ZW", "AX", "SS",
+        ] {
+            assert_eq!(
+                CountryCode::parse(code).map(|c| c.to_string()),
+                Ok(code.to_owned())
+            );
         }
         assert_eq!(CountryCode::all().count(), 249);
     }
@@ -161,7 +166,10 @@ mod tests {
 
     #[test]
     fn country_refuses_user_assigned_zz() {
-        assert_eq!(CountryCode::parse("ZZ"), Err(CountryCodeError("ZZ".to_owned())));
+        assert_eq!(
+            CountryCode::parse("ZZ"),
+            Err(CountryCodeError("ZZ".to_owned()))
+        );
     }
 
     #[test]
@@ -207,7 +215,10 @@ mod tests {
     #[test]
     fn language_accepts_real_codes() {
         for code in ["fr", "en", "de", "nl", "lb", "it", "es", "zu", "aa", "sh"] {
-            assert_eq!(LanguageCode::parse(code).map(|c| c.to_string()), Ok(code.to_owned()));
+            assert_eq!(
+                LanguageCode::parse(code).map(|c| c.to_string()),
+                Ok(code.to_owned())
+            );
         }
         assert_eq!(LanguageCode::parse("fr"), Ok(LanguageCode::FRENCH));
     }
@@ -224,7 +235,10 @@ mod tests {
 
     #[test]
     fn language_refuses_unassigned() {
-        assert_eq!(LanguageCode::parse("zz"), Err(LanguageCodeError("zz".to_owned())));
+        assert_eq!(
+            LanguageCode::parse("zz"),
+            Err(LanguageCodeError("zz".to_owned()))
+        );
     }
 
     #[test]

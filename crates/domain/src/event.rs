@@ -187,12 +187,22 @@ impl EventRecord {
 
     /// `legal_entity.created`.
     pub fn legal_entity_created(entity: &LegalEntity, owner: &Tenant) -> Self {
-        Self::legal_entity("legal_entity.created".to_owned(), entity, owner, Value::Null)
+        Self::legal_entity(
+            "legal_entity.created".to_owned(),
+            entity,
+            owner,
+            Value::Null,
+        )
     }
 
     /// `legal_entity.updated` (descriptive fields changed).
     pub fn legal_entity_updated(entity: &LegalEntity, owner: &Tenant) -> Self {
-        Self::legal_entity("legal_entity.updated".to_owned(), entity, owner, Value::Null)
+        Self::legal_entity(
+            "legal_entity.updated".to_owned(),
+            entity,
+            owner,
+            Value::Null,
+        )
     }
 
     /// `legal_entity.<new status>`, e.g. `legal_entity.verified`, for a lifecycle transition.

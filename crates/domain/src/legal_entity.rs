@@ -214,9 +214,13 @@ impl LegalEntityStatus {
             StatusName::Verifying => Self::Verifying,
             StatusName::Verified => Self::Verified,
             StatusName::VerificationFailed => Self::VerificationFailed {
-                reason: reason.and_then(VerificationFailure::parse).ok_or_else(bad)?,
+                reason: reason
+                    .and_then(VerificationFailure::parse)
+                    .ok_or_else(bad)?,
             },
-            StatusName::AwaitingAuthz => Self::AwaitingAuthz { expires_at: expires_at.ok_or_else(bad)? },
+            StatusName::AwaitingAuthz => Self::AwaitingAuthz {
+                expires_at: expires_at.ok_or_else(bad)?,
+            },
             StatusName::Expired => Self::Expired,
             StatusName::Attested => Self::Attested,
             StatusName::Provisioning => Self::Provisioning,
@@ -319,8 +323,11 @@ pub fn transition(
     use LegalEntityStatus as S;
     use Trigger as T;
 
-    let not_allowed =
-        || TransitionError::NotAllowed { from: from.name(), trigger, environment };
+    let not_allowed = || TransitionError::NotAllowed {
+        from: from.name(),
+        trigger,
+        environment,
+    };
 
     let next = match (environment, from, trigger) {
         (_, S::Archived, _) => return Err(not_allowed()),
@@ -475,7 +482,9 @@ impl LegalEntity {
     /// derived from it where that derivation is provable (seed 002).
     pub fn participant_ids(&self) -> Vec<ParticipantId> {
         let mut ids = vec![self.identifier.clone()];
-        ids.extend(crate::participant::derive_vat_participant_id(&self.identifier));
+        ids.extend(crate::participant::derive_vat_participant_id(
+            &self.identifier,
+        ));
         ids
     }
 

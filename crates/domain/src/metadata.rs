@@ -41,12 +41,18 @@ impl Metadata {
     pub fn parse(entries: BTreeMap<String, String>) -> Result<Self, Vec<MetadataError>> {
         let mut problems = Vec::new();
         if entries.len() > Self::MAX_KEYS {
-            problems.push(MetadataError::TooManyKeys { max: Self::MAX_KEYS, count: entries.len() });
+            problems.push(MetadataError::TooManyKeys {
+                max: Self::MAX_KEYS,
+                count: entries.len(),
+            });
         }
         for (key, value) in &entries {
             let key_chars = key.chars().count();
             if key_chars == 0 || key_chars > Self::MAX_KEY_CHARS {
-                problems.push(MetadataError::KeyLength { key: key.clone(), max: Self::MAX_KEY_CHARS });
+                problems.push(MetadataError::KeyLength {
+                    key: key.clone(),
+                    max: Self::MAX_KEY_CHARS,
+                });
             }
             if value.chars().count() > Self::MAX_VALUE_CHARS {
                 problems.push(MetadataError::ValueTooLong {
@@ -55,7 +61,11 @@ impl Metadata {
                 });
             }
         }
-        if problems.is_empty() { Ok(Self(entries)) } else { Err(problems) }
+        if problems.is_empty() {
+            Ok(Self(entries))
+        } else {
+            Err(problems)
+        }
     }
 
     /// The entries, sorted by key.
@@ -74,7 +84,10 @@ mod tests {
     use super::*;
 
     fn map(pairs: &[(&str, &str)]) -> BTreeMap<String, String> {
-        pairs.iter().map(|(k, v)| ((*k).to_owned(), (*v).to_owned())).collect()
+        pairs
+            .iter()
+            .map(|(k, v)| ((*k).to_owned(), (*v).to_owned()))
+            .collect()
     }
 
     #[test]
@@ -87,7 +100,10 @@ mod tests {
     fn twenty_one_keys_are_refused() {
         let entries = (0..21).map(|i| (format!("k{i}"), "v".to_owned())).collect();
         let errors = Metadata::parse(entries).unwrap_err();
-        assert_eq!(errors, vec![MetadataError::TooManyKeys { max: 20, count: 21 }]);
+        assert_eq!(
+            errors,
+            vec![MetadataError::TooManyKeys { max: 20, count: 21 }]
+        );
     }
 
     #[test]
@@ -106,7 +122,13 @@ mod tests {
     fn five_hundred_and_one_character_value_is_refused() {
         let value = "v".repeat(501);
         let errors = Metadata::parse(map(&[("a", &value)])).unwrap_err();
-        assert_eq!(errors, vec![MetadataError::ValueTooLong { key: "a".into(), max: 500 }]);
+        assert_eq!(
+            errors,
+            vec![MetadataError::ValueTooLong {
+                key: "a".into(),
+                max: 500
+            }]
+        );
     }
 
     #[test]

@@ -100,7 +100,10 @@ impl PageRequest {
 
 impl Default for PageRequest {
     fn default() -> Self {
-        Self { number: 1, size: Self::DEFAULT_SIZE }
+        Self {
+            number: 1,
+            size: Self::DEFAULT_SIZE,
+        }
     }
 }
 
@@ -244,14 +247,22 @@ pub trait TenantStore: Send + Sync {
     async fn tenant(&self, id: TenantId) -> Result<Option<Tenant>, StoreError>;
 
     /// A partner's non-deleted child tenants.
-    async fn list_tenants(&self, partner: TenantId, query: &TenantQuery) -> Result<Page<Tenant>, StoreError>;
+    async fn list_tenants(
+        &self,
+        partner: TenantId,
+        query: &TenantQuery,
+    ) -> Result<Page<Tenant>, StoreError>;
 
     /// Saves a changed tenant.
     ///
     /// # Errors
     /// MUST return [`StoreError::NotFound`] for an unknown or deleted tenant and
     /// [`StoreError::Duplicate`] for a taken code.
-    async fn update_tenant(&self, tenant: &Tenant, events: &[EventRecord]) -> Result<(), StoreError>;
+    async fn update_tenant(
+        &self,
+        tenant: &Tenant,
+        events: &[EventRecord],
+    ) -> Result<(), StoreError>;
 
     /// Soft-deletes a tenant (its `deleted_at` is set) and saves its legal entities,
     /// archived by the caller, in one unit.
@@ -283,7 +294,11 @@ pub trait ApiKeyStore: Send + Sync {
     async fn api_key(&self, tenant: TenantId, id: ApiKeyId) -> Result<Option<ApiKey>, StoreError>;
 
     /// A tenant's keys, revoked ones included.
-    async fn list_api_keys(&self, tenant: TenantId, query: &ApiKeyQuery) -> Result<Page<ApiKey>, StoreError>;
+    async fn list_api_keys(
+        &self,
+        tenant: TenantId,
+        query: &ApiKeyQuery,
+    ) -> Result<Page<ApiKey>, StoreError>;
 
     /// The tenant's most recently created key that is not revoked.
     async fn latest_api_key(&self, tenant: TenantId) -> Result<Option<ApiKey>, StoreError>;
@@ -308,7 +323,11 @@ pub trait LegalEntityStore: Send + Sync {
     /// MUST return [`StoreError::Duplicate`] with [`Uniqueness::ParticipantId`] when one
     /// of its participant ids (primary or derived) belongs to a non-archived entity of
     /// the same environment.
-    async fn insert_legal_entity(&self, entity: &LegalEntity, events: &[EventRecord]) -> Result<(), StoreError>;
+    async fn insert_legal_entity(
+        &self,
+        entity: &LegalEntity,
+        events: &[EventRecord],
+    ) -> Result<(), StoreError>;
 
     /// One of a tenant's entities in one environment.
     async fn legal_entity(
@@ -370,6 +389,10 @@ impl<T: TenantStore + ApiKeyStore + LegalEntityStore + EventLog> Store for T {}
 impl<F, Filter: Default> ListQuery<F, Filter> {
     /// The first page of the default size, in the default order, unfiltered.
     pub fn first_page() -> Self {
-        Self { page: PageRequest::default(), sort: Vec::new(), filter: Filter::default() }
+        Self {
+            page: PageRequest::default(),
+            sort: Vec::new(),
+            filter: Filter::default(),
+        }
     }
 }

@@ -72,7 +72,9 @@ impl MasterKey {
 
     /// Reads a base64-encoded 32-byte key.
     pub fn from_base64(text: &str) -> Result<Self, SecretError> {
-        let bytes = BASE64.decode(text.trim()).map_err(|_| SecretError::BadMasterKey)?;
+        let bytes = BASE64
+            .decode(text.trim())
+            .map_err(|_| SecretError::BadMasterKey)?;
         let cipher = Aes256Gcm::new_from_slice(&bytes).map_err(|_| SecretError::BadMasterKey)?;
         Ok(Self(cipher))
     }
@@ -84,7 +86,13 @@ impl MasterKey {
         rand::rng().fill_bytes(&mut nonce);
         let ciphertext = self
             .0
-            .encrypt(Nonce::from_slice(&nonce), Payload { msg: plaintext, aad: owner })
+            .encrypt(
+                Nonce::from_slice(&nonce),
+                Payload {
+                    msg: plaintext,
+                    aad: owner,
+                },
+            )
             .expect("AES-GCM encryption of a short secret cannot fail");
         let mut sealed = nonce.to_vec();
         sealed.extend_from_slice(&ciphertext);
@@ -98,7 +106,13 @@ impl MasterKey {
         }
         let (nonce, ciphertext) = sealed.split_at(NONCE_LEN);
         self.0
-            .decrypt(Nonce::from_slice(nonce), Payload { msg: ciphertext, aad: owner })
+            .decrypt(
+                Nonce::from_slice(nonce),
+                Payload {
+                    msg: ciphertext,
+                    aad: owner,
+                },
+            )
             .map_err(|_| SecretError::Unsealable)
     }
 }
@@ -126,7 +140,10 @@ mod tests {
     fn sealed_secret_does_not_open_with_another_key() {
         let key = MasterKey::from_base64(&MasterKey::generate_base64()).unwrap();
         let other = MasterKey::from_base64(&MasterKey::generate_base64()).unwrap();
-        assert_eq!(other.open(b"o", &key.seal(b"o", b"s")), Err(SecretError::Unsealable));
+        assert_eq!(
+            other.open(b"o", &key.seal(b"o", b"s")),
+            Err(SecretError::Unsealable)
+        );
     }
 
     #[test]

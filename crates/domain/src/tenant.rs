@@ -9,8 +9,8 @@ use crate::environment::Environment;
 use crate::ids::TenantId;
 use crate::metadata::Metadata;
 use crate::participant::VatNumber;
-use crate::text::{City, CompanyName, EmailAddress, PersonName, PhoneNumber, PostalCode, Street};
 use crate::text::TradeRegisterNumber;
+use crate::text::{City, CompanyName, EmailAddress, PersonName, PhoneNumber, PostalCode, Street};
 
 /// How a child tenant is billed (seed 000).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -54,7 +54,10 @@ pub struct BillingModels {
 
 impl BillingModels {
     /// Both models.
-    pub const ALL: Self = Self { seats: true, flow: true };
+    pub const ALL: Self = Self {
+        seats: true,
+        flow: true,
+    };
 
     /// The set of the given models; `None` when empty.
     pub fn from_models(models: &[BillingModel]) -> Option<Self> {
@@ -107,11 +110,17 @@ impl TenantCode {
     /// Accepts an explicit code.
     pub fn parse(text: &str) -> Result<Self, TenantCodeError> {
         let ok = (2..=Self::MAX_CHARS).contains(&text.len())
-            && text.bytes().all(|b| b.is_ascii_uppercase() || b.is_ascii_digit() || b == b'-')
+            && text
+                .bytes()
+                .all(|b| b.is_ascii_uppercase() || b.is_ascii_digit() || b == b'-')
             && !text.starts_with('-')
             && !text.ends_with('-')
             && !text.contains("--");
-        if ok { Ok(Self(text.to_owned())) } else { Err(TenantCodeError::Format) }
+        if ok {
+            Ok(Self(text.to_owned()))
+        } else {
+            Err(TenantCodeError::Format)
+        }
     }
 
     /// Derives a code from a company name: transliterated to ASCII, upper-cased, every
@@ -254,7 +263,10 @@ impl Tenant {
 
     /// The enabled environments, sandbox first.
     pub fn environments(&self) -> Vec<Environment> {
-        Environment::ALL.into_iter().filter(|env| self.has_environment(*env)).collect()
+        Environment::ALL
+            .into_iter()
+            .filter(|env| self.has_environment(*env))
+            .collect()
     }
 
     /// Whether the tenant was soft-deleted.
@@ -278,7 +290,10 @@ mod tests {
 
     #[test]
     fn derived_code_transliterates_accents_and_collapses_punctuation() {
-        assert_eq!(derive("  Müller & Söhne, S.à r.l. ").unwrap().as_str(), "MULLER-SOHNE-S-A-R-L");
+        assert_eq!(
+            derive("  Müller & Söhne, S.à r.l. ").unwrap().as_str(),
+            "MULLER-SOHNE-S-A-R-L"
+        );
     }
 
     #[test]

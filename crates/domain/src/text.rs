@@ -126,7 +126,9 @@ impl EmailAddress {
                 && !domain.ends_with('.')
         }) && !value.chars().any(char::is_whitespace);
         if !shape_ok {
-            return Err(TextError::Format("must be an e-mail address such as name@example.com"));
+            return Err(TextError::Format(
+                "must be an e-mail address such as name@example.com",
+            ));
         }
         Ok(Self(value.to_owned()))
     }
@@ -155,7 +157,9 @@ impl PhoneNumber {
             .chars()
             .all(|c| c.is_ascii_digit() || matches!(c, '+' | ' ' | '.' | '-' | '/' | '(' | ')'));
         if !allowed || digits < 3 {
-            return Err(TextError::Format("must be a telephone number such as +352 123 456"));
+            return Err(TextError::Format(
+                "must be a telephone number such as +352 123 456",
+            ));
         }
         Ok(Self(value.to_owned()))
     }
@@ -172,7 +176,10 @@ mod tests {
 
     #[test]
     fn company_name_is_trimmed() {
-        assert_eq!(CompanyName::parse("  Kunde GmbH ").unwrap().as_str(), "Kunde GmbH");
+        assert_eq!(
+            CompanyName::parse("  Kunde GmbH ").unwrap().as_str(),
+            "Kunde GmbH"
+        );
     }
 
     #[test]
@@ -182,7 +189,10 @@ mod tests {
 
     #[test]
     fn overlong_city_is_refused() {
-        assert_eq!(City::parse(&"x".repeat(101)), Err(TextError::TooLong { max: 100 }));
+        assert_eq!(
+            City::parse(&"x".repeat(101)),
+            Err(TextError::TooLong { max: 100 })
+        );
     }
 
     #[test]
@@ -212,7 +222,10 @@ mod tests {
 
     #[test]
     fn plain_email_is_accepted() {
-        assert_eq!(EmailAddress::parse("max@kunde.lu").unwrap().as_str(), "max@kunde.lu");
+        assert_eq!(
+            EmailAddress::parse("max@kunde.lu").unwrap().as_str(),
+            "max@kunde.lu"
+        );
     }
 
     #[test]

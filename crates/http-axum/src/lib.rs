@@ -1,1 +1,30 @@
-//! placeholder during bootstrap
+//! The gateway's HTTP adapter: the partner JSON:API on axum.
+//!
+//! [`router`] builds the whole HTTP surface from the domain services in [`AppState`];
+//! the `app` crate serves it, and tests call it in-process with `tower::ServiceExt`.
+
+pub mod error;
+pub mod extract;
+pub mod query;
+pub mod resources;
+mod router;
+
+pub use router::{HttpSettings, router};
+
+use einvoice_domain::service::{ApiKeyService, LegalEntityService, TenantService};
+
+/// The JSON:API media type, used for every `/api/v1` response.
+pub const JSON_API_MEDIA_TYPE: &str = "application/vnd.api+json";
+
+/// What handlers need: the domain services and the public base URL for links.
+#[derive(Debug, Clone)]
+pub struct AppState {
+    /// Tenant use cases.
+    pub tenants: TenantService,
+    /// API key use cases and authentication.
+    pub api_keys: ApiKeyService,
+    /// Legal entity use cases.
+    pub legal_entities: LegalEntityService,
+    /// The gateway's public base URL without a trailing slash, e.g. `https://gw.example.com`.
+    pub base_url: String,
+}

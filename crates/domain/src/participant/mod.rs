@@ -61,7 +61,9 @@ impl Scheme {
     /// For an EAS scheme whose values are VAT numbers (e.g. `9925`, `0211`), the country of
     /// those VAT numbers.
     pub fn vat_country(&self) -> Option<CountryCode> {
-        self.0.vat_country.and_then(|code| CountryCode::parse(code).ok())
+        self.0
+            .vat_country
+            .and_then(|code| CountryCode::parse(code).ok())
     }
 
     /// The EAS scheme whose values are the VAT numbers of `country`, if the EAS list has one.
@@ -254,11 +256,7 @@ impl ParticipantId {
     /// The lower-case `scheme:value`, identical for all identifiers that are equal: the form
     /// to store and index for uniqueness.
     pub fn canonical(&self) -> String {
-        format!(
-            "{}:{}",
-            self.scheme.code(),
-            self.value.to_ascii_lowercase()
-        )
+        format!("{}:{}", self.scheme.code(), self.value.to_ascii_lowercase())
     }
 
     /// The URI form, `iso6523-actorid-upis::scheme:value`, the value as given.
@@ -304,7 +302,11 @@ fn check_value(scheme: Scheme, value: &str) -> Result<(), Failure> {
     let upper = value.to_ascii_uppercase();
     match scheme.code() {
         "0002" => checked(is_n_digits(value, 9) || is_n_digits(value, 14), || {
-            if value.len() == 9 { luhn(value) } else { siret(value) }
+            if value.len() == 9 {
+                luhn(value)
+            } else {
+                siret(value)
+            }
         }),
         "0007" => checked(is_n_digits(value, 10), || luhn(value)),
         "0009" => checked(is_n_digits(value, 14), || siret(value)),
@@ -371,12 +373,12 @@ fn check_vat_value(country: CountryCode, upper: &str) -> Result<(), Failure> {
             Err(Failure::Format)
         }
     };
-    let prefixed = if prefixes.iter().any(|prefix| upper.starts_with(prefix)) {
+    let as_written = if prefixes.iter().any(|prefix| upper.starts_with(prefix)) {
         VatNumber::from_normalized(upper).and_then(of_country)
     } else {
         Err(Failure::Format)
     };
-    match prefixed {
+    match as_written {
         Err(Failure::Format) => {
             VatNumber::from_normalized(&format!("{}{upper}", prefixes[0])).and_then(of_country)
         }

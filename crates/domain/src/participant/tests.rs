@@ -23,7 +23,11 @@ fn vat(text: &str) -> VatNumber {
 #[test]
 fn scheme_table_is_sorted_and_complete() {
     assert!(SCHEMES.windows(2).all(|pair| pair[0].code < pair[1].code));
-    assert!(SCHEMES.iter().all(|entry| entry.code.len() == 4 && is_digits(entry.code)));
+    assert!(
+        SCHEMES
+            .iter()
+            .all(|entry| entry.code.len() == 4 && is_digits(entry.code))
+    );
     assert_eq!(Scheme::all().filter(Scheme::is_eas).count(), 92);
     assert_eq!(Scheme::all().filter(Scheme::is_icd).count(), 235);
     assert_eq!(Scheme::all().count(), 276);
@@ -78,11 +82,16 @@ fn scheme_vat_countries() {
             Some(scheme)
         );
     }
-    for code in ["0002", "0007", "0088", "0184", "0192", "0208", "9959", "0235"] {
+    for code in [
+        "0002", "0007", "0088", "0184", "0192", "0208", "9959", "0235",
+    ] {
         assert_eq!(Scheme::parse(code).unwrap().vat_country(), None, "{code}");
     }
     for country in ["SE", "DK", "NO", "US"] {
-        assert_eq!(Scheme::for_vat_country(CountryCode::parse(country).unwrap()), None);
+        assert_eq!(
+            Scheme::for_vat_country(CountryCode::parse(country).unwrap()),
+            None
+        );
     }
 }
 
@@ -152,7 +161,10 @@ fn unchecked_schemes_accept_any_allowed_value() {
         ("0235", "x:y/z"),
         ("9922", "anything"),
     ] {
-        assert!(ParticipantId::new(scheme, value).is_ok(), "{scheme}:{value}");
+        assert!(
+            ParticipantId::new(scheme, value).is_ok(),
+            "{scheme}:{value}"
+        );
     }
 }
 
@@ -167,7 +179,10 @@ fn parse_plain_and_uri_forms() {
         id("ISO6523-ACTORID-UPIS::9925:be0123456749"),
         id("9925:BE0123456749")
     );
-    assert_eq!("0088:9429041098400".parse::<ParticipantId>(), Ok(id("0088:9429041098400")));
+    assert_eq!(
+        "0088:9429041098400".parse::<ParticipantId>(),
+        Ok(id("0088:9429041098400"))
+    );
 }
 
 #[test]
@@ -182,7 +197,9 @@ fn parse_refuses_missing_separator() {
 fn parse_refuses_other_identifier_scheme() {
     assert_eq!(
         ParticipantId::parse("busdox-actorid-upis::0208:0123456749"),
-        Err(ParticipantIdError::UnknownScheme("busdox-actorid-upis".to_owned()))
+        Err(ParticipantIdError::UnknownScheme(
+            "busdox-actorid-upis".to_owned()
+        ))
     );
 }
 
@@ -213,7 +230,10 @@ fn equality_and_hash_ignore_case() {
 fn gln_0088() {
     assert!(ParticipantId::new("0088", "9429041098400").is_ok());
     assert!(ParticipantId::new("0088", "5790000435951").is_ok());
-    assert!(is_check_digits(&ParticipantId::new("0088", "9429041098401")));
+    assert!(is_check_digits(&ParticipantId::new(
+        "0088",
+        "9429041098401"
+    )));
     assert!(is_invalid(&ParticipantId::new("0088", "94290410984A0")));
 }
 
@@ -269,7 +289,10 @@ fn italy_partita_iva_0211() {
     assert!(ParticipantId::new("0211", "IT02985591201").is_ok());
     assert!(ParticipantId::new("0211", "it02985591201").is_ok());
     assert!(ParticipantId::new("0211", "02985591201").is_ok());
-    assert!(is_check_digits(&ParticipantId::new("0211", "IT02985591202")));
+    assert!(is_check_digits(&ParticipantId::new(
+        "0211",
+        "IT02985591202"
+    )));
     assert!(is_invalid(&ParticipantId::new("0211", "IT1")));
     assert!(is_invalid(&ParticipantId::new("0211", "ITABC")));
     assert!(is_invalid(&ParticipantId::new("0211", "FR40303265045")));
@@ -299,7 +322,10 @@ fn france_sirene_0002_and_siret_0009() {
     assert!(is_invalid(&ParticipantId::new("0002", "7328293200")));
     assert!(ParticipantId::new("0009", "73282932000074").is_ok());
     assert!(ParticipantId::new("0009", "35600000049837").is_ok());
-    assert!(is_check_digits(&ParticipantId::new("0009", "73282932000075")));
+    assert!(is_check_digits(&ParticipantId::new(
+        "0009",
+        "73282932000075"
+    )));
     assert!(is_invalid(&ParticipantId::new("0009", "732829320")));
 }
 
@@ -315,9 +341,18 @@ fn kvk_0106_duns_0060() {
 fn lei_0199() {
     assert!(ParticipantId::new("0199", "5493001KJTIIGC8Y1R12").is_ok());
     assert!(ParticipantId::new("0199", "5493001kjtiigc8y1r12").is_ok());
-    assert!(is_check_digits(&ParticipantId::new("0199", "5493001KJTIIGC8Y1R13")));
-    assert!(is_invalid(&ParticipantId::new("0199", "5493001KJTIIGC8Y1R1")));
-    assert!(is_invalid(&ParticipantId::new("0199", "5493001KJTIIGC8Y1RAB")));
+    assert!(is_check_digits(&ParticipantId::new(
+        "0199",
+        "5493001KJTIIGC8Y1R13"
+    )));
+    assert!(is_invalid(&ParticipantId::new(
+        "0199",
+        "5493001KJTIIGC8Y1R1"
+    )));
+    assert!(is_invalid(&ParticipantId::new(
+        "0199",
+        "5493001KJTIIGC8Y1RAB"
+    )));
 }
 
 #[test]
@@ -341,7 +376,10 @@ fn vat_schemes_take_vat_numbers_of_their_country() {
         ("0213", "FI20774740"),
         ("9910", "HU12892312"),
     ] {
-        assert!(ParticipantId::new(scheme, value).is_ok(), "{scheme}:{value}");
+        assert!(
+            ParticipantId::new(scheme, value).is_ok(),
+            "{scheme}:{value}"
+        );
     }
 }
 
@@ -372,8 +410,21 @@ fn vat_normalises_separators_and_case() {
 
 #[test]
 fn vat_refuses_garbage() {
-    for text in ["", "BE", "B", "123456789", "US123456789", "ZZ123", "BÉ0123456749", "GR094259216"] {
-        assert_eq!(VatNumber::parse(text), Err(VatNumberError(text.to_owned())), "{text}");
+    for text in [
+        "",
+        "BE",
+        "B",
+        "123456789",
+        "US123456789",
+        "ZZ123",
+        "BÉ0123456749",
+        "GR094259216",
+    ] {
+        assert_eq!(
+            VatNumber::parse(text),
+            Err(VatNumberError(text.to_owned())),
+            "{text}"
+        );
     }
 }
 
@@ -381,37 +432,93 @@ fn vat_refuses_garbage() {
 #[test]
 fn vat_formats_per_country() {
     let cases: &[(&str, &[&str], &[&str])] = &[
-        ("AT", &["ATU13585627"], &["ATU1358562", "AT13585627", "ATU135856270"]),
-        ("BE", &["BE0123456749", "BE1000000021"], &["BE0123456789", "BE2123456789", "BE123456749"]),
-        ("BG", &["BG123456789", "BG1234567890"], &["BG12345678", "BG12345678901"]),
+        (
+            "AT",
+            &["ATU13585627"],
+            &["ATU1358562", "AT13585627", "ATU135856270"],
+        ),
+        (
+            "BE",
+            &["BE0123456749", "BE1000000021"],
+            &["BE0123456789", "BE2123456789", "BE123456749"],
+        ),
+        (
+            "BG",
+            &["BG123456789", "BG1234567890"],
+            &["BG12345678", "BG12345678901"],
+        ),
         ("CY", &["CY12345678L"], &["CY123456789", "CY1234567L"]),
-        ("CZ", &["CZ12345678", "CZ123456789", "CZ1234567890"], &["CZ1234567", "CZ12345678901"]),
+        (
+            "CZ",
+            &["CZ12345678", "CZ123456789", "CZ1234567890"],
+            &["CZ1234567", "CZ12345678901"],
+        ),
         ("DE", &["DE136695976"], &["DE136695977", "DE13669597"]),
         ("DK", &["DK13585628"], &["DK1358562", "DK135856281"]),
         ("EE", &["EE100931558"], &["EE10093155"]),
         ("EL", &["EL094259216"], &["EL094259217", "EL09425921"]),
-        ("ES", &["ESA12345674", "ESX1234567L", "ES12345678Z"], &["ES123456789", "ESA1234567", "ESAB1234567"]),
+        (
+            "ES",
+            &["ESA12345674", "ESX1234567L", "ES12345678Z"],
+            &["ES123456789", "ESA1234567", "ESAB1234567"],
+        ),
         ("FI", &["FI20774740"], &["FI2077474"]),
-        ("FR", &["FR40303265045", "FRK7399859412"], &["FR41303265045", "FRIO303265045", "FR4030326504"]),
+        (
+            "FR",
+            &["FR40303265045", "FRK7399859412"],
+            &["FR41303265045", "FRIO303265045", "FR4030326504"],
+        ),
         ("HR", &["HR94577403194"], &["HR94577403195", "HR9457740319"]),
         ("HU", &["HU12892312"], &["HU1289231"]),
-        ("IE", &["IE6433435F", "IE6433435FA", "IE8Z49289F", "IE1234567W"], &["IE6433435", "IE6433435X", "IE6433435FZ"]),
+        (
+            "IE",
+            &["IE6433435F", "IE6433435FA", "IE8Z49289F", "IE1234567W"],
+            &["IE6433435", "IE6433435X", "IE6433435FZ"],
+        ),
         ("IT", &["IT00743110157"], &["IT00743110158", "IT0074311015"]),
-        ("LT", &["LT119511515", "LT100001919017"], &["LT1195115151", "LT11951151"]),
+        (
+            "LT",
+            &["LT119511515", "LT100001919017"],
+            &["LT1195115151", "LT11951151"],
+        ),
         ("LU", &["LU15027442"], &["LU15027443", "LU1502744"]),
         ("LV", &["LV40003521600"], &["LV4000352160"]),
         ("MT", &["MT11679112"], &["MT1167911"]),
-        ("NL", &["NL004495445B01", "NL123456025B02"], &["NL004495446B01", "NL004495445A01", "NL004495445B1"]),
+        (
+            "NL",
+            &["NL004495445B01", "NL123456025B02"],
+            &["NL004495446B01", "NL004495445A01", "NL004495445B1"],
+        ),
         ("PL", &["PL8567346215"], &["PL856734621"]),
         ("PT", &["PT501964843"], &["PT50196484"]),
-        ("RO", &["RO18547290", "RO12", "RO1234567890"], &["RO1", "RO12345678901"]),
-        ("SE", &["SE556732170701"], &["SE556732170801", "SE556732170702", "SE5567321707"]),
+        (
+            "RO",
+            &["RO18547290", "RO12", "RO1234567890"],
+            &["RO1", "RO12345678901"],
+        ),
+        (
+            "SE",
+            &["SE556732170701"],
+            &["SE556732170801", "SE556732170702", "SE5567321707"],
+        ),
         ("SI", &["SI50223054"], &["SI5022305"]),
         ("SK", &["SK2022749619"], &["SK202274961"]),
         ("XI", &["XI980780684"], &["XI98078068"]),
-        ("GB", &["GB980780684", "GB123456789012", "GBGD001", "GBHA599"], &["GB12345678", "GBXX123", "GBGD0012"]),
-        ("NO", &["NO974760673MVA", "NO974760673"], &["NO974760674MVA", "NO97476067MVA"]),
-        ("CH", &["CHE109322551", "CHE109322551MWST", "CHE109322551TVA"], &["CHE109322552", "CH109322551", "CHE109322551VAT"]),
+        (
+            "GB",
+            &["GB980780684", "GB123456789012", "GBGD001", "GBHA599"],
+            &["GB12345678", "GBXX123", "GBGD0012"],
+        ),
+        (
+            "NO",
+            &["NO974760673MVA", "NO974760673"],
+            &["NO974760674MVA", "NO97476067MVA"],
+        ),
+        (
+            "CH",
+            &["CHE109322551", "CHE109322551MWST", "CHE109322551TVA"],
+            &["CHE109322552", "CH109322551", "CHE109322551VAT"],
+        ),
     ];
     for (prefix, valid, invalid) in cases {
         for text in *valid {
@@ -487,7 +594,11 @@ fn ids_for_other_vat() {
         ("XI980780684", "9932:XI980780684"),
         ("CHE109322551MWST", "9927:CHE109322551MWST"),
     ] {
-        assert_eq!(participant_ids_for_vat(&vat(number)), vec![id(expected)], "{number}");
+        assert_eq!(
+            participant_ids_for_vat(&vat(number)),
+            vec![id(expected)],
+            "{number}"
+        );
     }
 }
 
@@ -517,7 +628,12 @@ fn derive_swedish_vat_id_has_no_scheme() {
 
 #[test]
 fn derive_others_give_none() {
-    for text in ["0088:9429041098400", "9925:BE0123456749", "0192:974760673", "0002:732829320"] {
+    for text in [
+        "0088:9429041098400",
+        "9925:BE0123456749",
+        "0192:974760673",
+        "0002:732829320",
+    ] {
         assert_eq!(derive_vat_participant_id(&id(text)), None, "{text}");
     }
 }

@@ -194,8 +194,13 @@ pub(crate) fn has_format(prefix: &str) -> bool {
 fn check_national(prefix: &str, n: &str) -> Result<(), Failure> {
     let digits_between = |min: usize, max: usize| (min..=max).contains(&n.len()) && is_digits(n);
     match prefix {
-        "AT" => checked(n.len() == 9 && n.starts_with('U') && is_digits(&n[1..]), || true),
-        "BE" => checked(is_n_digits(n, 10) && matches!(&n[..1], "0" | "1"), || mod97_be(n)),
+        "AT" => checked(
+            n.len() == 9 && n.starts_with('U') && is_digits(&n[1..]),
+            || true,
+        ),
+        "BE" => checked(is_n_digits(n, 10) && matches!(&n[..1], "0" | "1"), || {
+            mod97_be(n)
+        }),
         "BG" => checked(digits_between(9, 10), || true),
         "CY" => checked(
             n.len() == 9 && is_digits(&n[..8]) && n.as_bytes()[8].is_ascii_uppercase(),
@@ -209,9 +214,13 @@ fn check_national(prefix: &str, n: &str) -> Result<(), Failure> {
         "ES" => checked(is_spanish(n), || true),
         "FR" => {
             let shape = n.len() == 11
-                && n[..2].bytes().all(|b| b.is_ascii_digit() || (b.is_ascii_uppercase() && b != b'I' && b != b'O'))
+                && n[..2].bytes().all(|b| {
+                    b.is_ascii_digit() || (b.is_ascii_uppercase() && b != b'I' && b != b'O')
+                })
                 && is_digits(&n[2..]);
-            checked(shape, || !is_digits(&n[..2]) || french_vat_key(&n[..2], &n[2..]))
+            checked(shape, || {
+                !is_digits(&n[..2]) || french_vat_key(&n[..2], &n[2..])
+            })
         }
         "HR" => checked(is_n_digits(n, 11), || mod11_10(n)),
         "IE" => checked(is_irish(n), || true),

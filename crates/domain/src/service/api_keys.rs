@@ -58,7 +58,13 @@ impl ApiKeyService {
         clock: Arc<dyn Clock>,
         master_key: MasterKey,
     ) -> Self {
-        Self { api_keys, tenants, tenant_service, clock, master_key }
+        Self {
+            api_keys,
+            tenants,
+            tenant_service,
+            clock,
+            master_key,
+        }
     }
 
     /// Authenticates a bearer token: the key must exist and be usable, and its tenant
@@ -78,7 +84,12 @@ impl ApiKeyService {
             KeyUnusable::Revoked => AuthError::Revoked,
             KeyUnusable::Expired => AuthError::Expired,
         })?;
-        let tenant = self.tenants.tenant(key.tenant_id).await.map_err(unexpected)?.ok_or(AuthError::TenantDeleted)?;
+        let tenant = self
+            .tenants
+            .tenant(key.tenant_id)
+            .await
+            .map_err(unexpected)?
+            .ok_or(AuthError::TenantDeleted)?;
         if !tenant.is_partner() {
             let partner = self
                 .tenants
@@ -96,16 +107,25 @@ impl ApiKeyService {
         if !tenant.has_environment(key.environment) {
             return Err(AuthError::EnvironmentNotEnabled);
         }
-        let stale = key.last_used_at.is_none_or(|last| now - last >= LAST_USED_GRANULARITY);
+        let stale = key
+            .last_used_at
+            .is_none_or(|last| now - last >= LAST_USED_GRANULARITY);
         if stale {
-            self.api_keys.record_api_key_use(key.id, now).await.map_err(unexpected)?;
+            self.api_keys
+                .record_api_key_use(key.id, now)
+                .await
+                .map_err(unexpected)?;
         }
         Ok(Caller { key, tenant })
     }
 
     /// The tenant a request acts for: the caller's own, or, for a partner sending
     /// `X-Tenant-Id`, one of its children (which must have the key's environment).
-    pub async fn act_for(&self, caller: Caller, tenant: Option<TenantId>) -> Result<Acting, ServiceError> {
+    pub async fn act_for(
+        &self,
+        caller: Caller,
+        tenant: Option<TenantId>,
+    ) -> Result<Acting, ServiceError> {
         let Some(id) = tenant.filter(|id| *id != caller.tenant.id) else {
             let tenant = caller.tenant.clone();
             return Ok(Acting { caller, tenant });
@@ -125,27 +145,40 @@ impl ApiKeyService {
 
     /// The signing secret of the caller's key (to verify request signatures).
     pub fn signing_secret(&self, key: &ApiKey) -> Result<crate::secret::Redacted, ServiceError> {
-        key.signing_secret(&self.master_key).map_err(|error| ServiceError::Unexpected(error.to_string()))
+        key.signing_secret(&self.master_key)
+            .map_err(|error| ServiceError::Unexpected(error.to_string()))
     }
 
     async fn owner(&self, caller: &Caller, tenant: TenantId) -> Result<Tenant, ServiceError> {
-        self.tenant_service.manageable(caller, tenant).await
+        self.tenant_service.get_manageable(caller, tenant).await
     }
 
     /// Issues a key for the partner itself or one of its tenants; the token and signing
     /// secret are in the result and nowhere else.
-    pub async fn create(&self, caller: &Caller, tenant: TenantId, fields: NewApiKey) -> Result<IssuedApiKey, ServiceError> {
+    pub async fn create(
+        &self,
+        caller: &Caller,
+        tenant: TenantId,
+        fields: NewApiKey,
+    ) -> Result<IssuedApiKey, ServiceError> {
         let owner = self.owner(caller, tenant).await?;
         if !owner.has_environment(fields.environment) {
             return Err(ServiceError::Conflict(Violation::new(
                 Field::Environment,
                 "environment_not_enabled",
-                format!("the tenant has not enabled {}; enable it first", fields.environment),
+                format!(
+                    "the tenant has not enabled {}; enable it first",
+                    fields.environment
+                ),
             )));
         }
         let now = self.clock.now();
         if fields.expires_at.is_some_and(|at| at <= now) {
-            return Err(ServiceError::invalid(Field::ExpiresAt, "expiry_in_the_past", "expiresAt must be in the future"));
+            return Err(ServiceError::invalid(
+                Field::ExpiresAt,
+                "expiry_in_the_past",
+                "expiresAt must be in the future",
+            ));
         }
         let issued = ApiKey::issue(owner.id, fields, &self.master_key, now);
         let event = EventRecord::api_key(ApiKeyChange::Created, &issued.key, &owner, now);
@@ -154,7 +187,12 @@ impl ApiKeyService {
     }
 
     /// A tenant's keys (never their tokens).
-    pub async fn list(&self, caller: &Caller, tenant: TenantId, query: &ApiKeyQuery) -> Result<Page<ApiKey>, ServiceError> {
+    pub async fn list(
+        &self,
+        caller: &Caller,
+        tenant: TenantId,
+        query: &ApiKeyQuery,
+    ) -> Result<Page<ApiKey>, ServiceError> {
         let owner = self.owner(caller, tenant).await?;
         Ok(self.api_keys.list_api_keys(owner.id, query).await?)
     }
@@ -162,35 +200,74 @@ impl ApiKeyService {
     /// The tenant's most recently created key that is not revoked.
     pub async fn latest(&self, caller: &Caller, tenant: TenantId) -> Result<ApiKey, ServiceError> {
         let owner = self.owner(caller, tenant).await?;
-        self.api_keys.latest_api_key(owner.id).await?.ok_or(ServiceError::NotFound(Resource::ApiKey))
+        self.api_keys
+            .latest_api_key(owner.id)
+            .await?
+            .ok_or(ServiceError::NotFound(Resource::ApiKey))
     }
 
     /// One key.
-    pub async fn get(&self, caller: &Caller, tenant: TenantId, id: ApiKeyId) -> Result<ApiKey, ServiceError> {
+    pub async fn get(
+        &self,
+        caller: &Caller,
+        tenant: TenantId,
+        id: ApiKeyId,
+    ) -> Result<ApiKey, ServiceError> {
         let owner = self.owner(caller, tenant).await?;
-        self.api_keys.api_key(owner.id, id).await?.ok_or(ServiceError::NotFound(Resource::ApiKey))
+        self.api_keys
+            .api_key(owner.id, id)
+            .await?
+            .ok_or(ServiceError::NotFound(Resource::ApiKey))
     }
 
     /// Renames, describes, enables/disables or sets the expiry of a key. Revoked keys
     /// cannot change.
-    pub async fn update(&self, caller: &Caller, tenant: TenantId, id: ApiKeyId, patch: ApiKeyPatch) -> Result<ApiKey, ServiceError> {
+    pub async fn update(
+        &self,
+        caller: &Caller,
+        tenant: TenantId,
+        id: ApiKeyId,
+        patch: ApiKeyPatch,
+    ) -> Result<ApiKey, ServiceError> {
         let owner = self.owner(caller, tenant).await?;
-        let mut key = self.api_keys.api_key(owner.id, id).await?.ok_or(ServiceError::NotFound(Resource::ApiKey))?;
+        let mut key = self
+            .api_keys
+            .api_key(owner.id, id)
+            .await?
+            .ok_or(ServiceError::NotFound(Resource::ApiKey))?;
         if matches!(key.status, ApiKeyStatus::Revoked { .. }) {
-            return Err(ServiceError::Conflict(Violation::new(Field::Status, "api_key_revoked", "a revoked key cannot be changed")));
+            return Err(ServiceError::Conflict(Violation::new(
+                Field::Status,
+                "api_key_revoked",
+                "a revoked key cannot be changed",
+            )));
         }
         let now = self.clock.now();
         if let Some(Some(at)) = patch.expires_at {
             if at <= now {
-                return Err(ServiceError::invalid(Field::ExpiresAt, "expiry_in_the_past", "expiresAt must be in the future"));
+                return Err(ServiceError::invalid(
+                    Field::ExpiresAt,
+                    "expiry_in_the_past",
+                    "expiresAt must be in the future",
+                ));
             }
         }
-        if let Some(name) = patch.name { key.name = name; }
-        if let Some(description) = patch.description { key.description = description; }
-        if let Some(enabled) = patch.enabled {
-            key.status = if enabled { ApiKeyStatus::Enabled } else { ApiKeyStatus::Disabled };
+        if let Some(name) = patch.name {
+            key.name = name;
         }
-        if let Some(expires_at) = patch.expires_at { key.expires_at = expires_at; }
+        if let Some(description) = patch.description {
+            key.description = description;
+        }
+        if let Some(enabled) = patch.enabled {
+            key.status = if enabled {
+                ApiKeyStatus::Enabled
+            } else {
+                ApiKeyStatus::Disabled
+            };
+        }
+        if let Some(expires_at) = patch.expires_at {
+            key.expires_at = expires_at;
+        }
         key.updated_at = now;
         let event = EventRecord::api_key(ApiKeyChange::Updated, &key, &owner, now);
         self.api_keys.update_api_key(&key, &[event]).await?;
@@ -198,9 +275,18 @@ impl ApiKeyService {
     }
 
     /// Revokes a key for good; revoking a revoked key changes nothing.
-    pub async fn revoke(&self, caller: &Caller, tenant: TenantId, id: ApiKeyId) -> Result<ApiKey, ServiceError> {
+    pub async fn revoke(
+        &self,
+        caller: &Caller,
+        tenant: TenantId,
+        id: ApiKeyId,
+    ) -> Result<ApiKey, ServiceError> {
         let owner = self.owner(caller, tenant).await?;
-        let mut key = self.api_keys.api_key(owner.id, id).await?.ok_or(ServiceError::NotFound(Resource::ApiKey))?;
+        let mut key = self
+            .api_keys
+            .api_key(owner.id, id)
+            .await?
+            .ok_or(ServiceError::NotFound(Resource::ApiKey))?;
         if matches!(key.status, ApiKeyStatus::Revoked { .. }) {
             return Ok(key);
         }

@@ -40,19 +40,37 @@ impl std::fmt::Debug for LegalEntityService {
 impl LegalEntityService {
     /// The service over its ports.
     pub fn new(legal_entities: Arc<dyn LegalEntityStore>, clock: Arc<dyn Clock>) -> Self {
-        Self { legal_entities, clock }
+        Self {
+            legal_entities,
+            clock,
+        }
     }
 
     /// Creates a legal entity in `pending`.
-    pub async fn create(&self, acting: &Acting, fields: NewLegalEntity) -> Result<LegalEntity, ServiceError> {
-        let entity = LegalEntity::create(acting.tenant.id, acting.environment(), fields, self.clock.now());
+    pub async fn create(
+        &self,
+        acting: &Acting,
+        fields: NewLegalEntity,
+    ) -> Result<LegalEntity, ServiceError> {
+        let entity = LegalEntity::create(
+            acting.tenant.id,
+            acting.environment(),
+            fields,
+            self.clock.now(),
+        );
         let event = EventRecord::legal_entity_created(&entity, &acting.tenant);
-        self.legal_entities.insert_legal_entity(&entity, &[event]).await?;
+        self.legal_entities
+            .insert_legal_entity(&entity, &[event])
+            .await?;
         Ok(entity)
     }
 
     /// One legal entity of the acting tenant.
-    pub async fn get(&self, acting: &Acting, id: LegalEntityId) -> Result<LegalEntity, ServiceError> {
+    pub async fn get(
+        &self,
+        acting: &Acting,
+        id: LegalEntityId,
+    ) -> Result<LegalEntity, ServiceError> {
         self.legal_entities
             .legal_entity(acting.tenant.id, acting.environment(), id)
             .await?
@@ -60,12 +78,24 @@ impl LegalEntityService {
     }
 
     /// The acting tenant's legal entities.
-    pub async fn list(&self, acting: &Acting, query: &LegalEntityQuery) -> Result<Page<LegalEntity>, ServiceError> {
-        Ok(self.legal_entities.list_legal_entities(acting.tenant.id, acting.environment(), query).await?)
+    pub async fn list(
+        &self,
+        acting: &Acting,
+        query: &LegalEntityQuery,
+    ) -> Result<Page<LegalEntity>, ServiceError> {
+        Ok(self
+            .legal_entities
+            .list_legal_entities(acting.tenant.id, acting.environment(), query)
+            .await?)
     }
 
     /// Changes descriptive fields.
-    pub async fn update(&self, acting: &Acting, id: LegalEntityId, patch: LegalEntityPatch) -> Result<LegalEntity, ServiceError> {
+    pub async fn update(
+        &self,
+        acting: &Acting,
+        id: LegalEntityId,
+        patch: LegalEntityPatch,
+    ) -> Result<LegalEntity, ServiceError> {
         let mut entity = self.get(acting, id).await?;
         if entity.is_archived() {
             return Err(ServiceError::Conflict(Violation::new(
@@ -75,27 +105,46 @@ impl LegalEntityService {
             )));
         }
         let expected_version = entity.version();
-        if let Some(name) = patch.company_name { entity.company_name = name; }
-        if let Some(external_id) = patch.external_id { entity.external_id = external_id; }
-        if let Some(metadata) = patch.metadata { entity.metadata = metadata; }
+        if let Some(name) = patch.company_name {
+            entity.company_name = name;
+        }
+        if let Some(external_id) = patch.external_id {
+            entity.external_id = external_id;
+        }
+        if let Some(metadata) = patch.metadata {
+            entity.metadata = metadata;
+        }
         entity.touch(self.clock.now());
         let event = EventRecord::legal_entity_updated(&entity, &acting.tenant);
-        self.legal_entities.update_legal_entity(&entity, expected_version, &[event]).await?;
+        self.legal_entities
+            .update_legal_entity(&entity, expected_version, &[event])
+            .await?;
         Ok(entity)
     }
 
     /// Applies a lifecycle trigger (the state machine decides whether it is allowed).
-    pub async fn transition(&self, acting: &Acting, id: LegalEntityId, trigger: Trigger) -> Result<LegalEntity, ServiceError> {
+    pub async fn transition(
+        &self,
+        acting: &Acting,
+        id: LegalEntityId,
+        trigger: Trigger,
+    ) -> Result<LegalEntity, ServiceError> {
         let mut entity = self.get(acting, id).await?;
         let expected_version = entity.version();
         let previous = entity.apply(trigger, self.clock.now())?;
         let event = EventRecord::legal_entity_transition(&entity, previous, &acting.tenant);
-        self.legal_entities.update_legal_entity(&entity, expected_version, &[event]).await?;
+        self.legal_entities
+            .update_legal_entity(&entity, expected_version, &[event])
+            .await?;
         Ok(entity)
     }
 
     /// Archives (off-boards) a legal entity.
-    pub async fn archive(&self, acting: &Acting, id: LegalEntityId) -> Result<LegalEntity, ServiceError> {
+    pub async fn archive(
+        &self,
+        acting: &Acting,
+        id: LegalEntityId,
+    ) -> Result<LegalEntity, ServiceError> {
         self.transition(acting, id, Trigger::Archive).await
     }
 }

@@ -71,8 +71,12 @@ impl Denial {
     pub const fn message(self) -> &'static str {
         match self {
             Self::NotAPartner => "only partner API keys may use this endpoint",
-            Self::CannotActForOthers => "only partner API keys may act for another tenant with X-Tenant-Id",
-            Self::EnvironmentNotEnabled => "the tenant has not enabled the environment of this API key",
+            Self::CannotActForOthers => {
+                "only partner API keys may act for another tenant with X-Tenant-Id"
+            }
+            Self::EnvironmentNotEnabled => {
+                "the tenant has not enabled the environment of this API key"
+            }
             Self::PartnerProductionNotEnabled => {
                 "the partner must have production enabled before enabling it for its tenants"
             }
@@ -119,7 +123,11 @@ pub struct Violation {
 impl Violation {
     /// A violation.
     pub fn new(field: Field, code: &'static str, message: impl Into<String>) -> Self {
-        Self { field, code, message: message.into() }
+        Self {
+            field,
+            code,
+            message: message.into(),
+        }
     }
 }
 
@@ -169,7 +177,9 @@ impl From<StoreError> for ServiceError {
                 "this participant identifier is already registered by another legal entity",
             )),
             StoreError::Conflict => Self::ConcurrentChange,
-            StoreError::NotFound => Self::Unexpected("object vanished during the request".to_owned()),
+            StoreError::NotFound => {
+                Self::Unexpected("object vanished during the request".to_owned())
+            }
             StoreError::Unexpected(message) => Self::Unexpected(message),
         }
     }

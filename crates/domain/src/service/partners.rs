@@ -48,18 +48,31 @@ impl PartnerService {
         clock: Arc<dyn Clock>,
         master_key: MasterKey,
     ) -> Self {
-        Self { tenants, clock, master_key }
+        Self {
+            tenants,
+            clock,
+            master_key,
+        }
     }
 
     /// Creates a partner and its first API key (shown once).
-    pub async fn create_partner(&self, new: NewPartner) -> Result<(Tenant, IssuedApiKey), ServiceError> {
+    pub async fn create_partner(
+        &self,
+        new: NewPartner,
+    ) -> Result<(Tenant, IssuedApiKey), ServiceError> {
         let now = self.clock.now();
         let code = TenantCode::derive(&new.company_name).map_err(|error| {
-            ServiceError::invalid(Field::CompanyName, "tenant_code_not_derivable", error.to_string())
+            ServiceError::invalid(
+                Field::CompanyName,
+                "tenant_code_not_derivable",
+                error.to_string(),
+            )
         })?;
         let tenant = Tenant {
             id: TenantId::new(),
-            kind: TenantKind::Partner { billing_models: new.billing_models },
+            kind: TenantKind::Partner {
+                billing_models: new.billing_models,
+            },
             code,
             profile: TenantProfile {
                 company_name: new.company_name,

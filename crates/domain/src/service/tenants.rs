@@ -17,8 +17,8 @@ use crate::ports::{
 use crate::tenant::{
     BillingModel, Contact, PostalAddress, Tenant, TenantCode, TenantKind, TenantProfile,
 };
-use crate::text::{City, CompanyName, EmailAddress, PersonName, PhoneNumber, PostalCode, Street};
 use crate::text::TradeRegisterNumber;
+use crate::text::{City, CompanyName, EmailAddress, PersonName, PhoneNumber, PostalCode, Street};
 
 use super::{Caller, Denial, Field, Resource, ServiceError, Violation};
 
@@ -102,7 +102,11 @@ impl std::fmt::Debug for TenantService {
 }
 
 fn require_partner(caller: &Caller) -> Result<TenantId, ServiceError> {
-    if caller.is_partner() { Ok(caller.tenant.id) } else { Err(ServiceError::Forbidden(Denial::NotAPartner)) }
+    if caller.is_partner() {
+        Ok(caller.tenant.id)
+    } else {
+        Err(ServiceError::Forbidden(Denial::NotAPartner))
+    }
 }
 
 /// The default legal entity of a tenant in `environment`, derived from its VAT number.
@@ -138,7 +142,11 @@ impl TenantService {
         legal_entities: Arc<dyn LegalEntityStore>,
         clock: Arc<dyn Clock>,
     ) -> Self {
-        Self { tenants, legal_entities, clock }
+        Self {
+            tenants,
+            legal_entities,
+            clock,
+        }
     }
 
     /// The child tenant `id` of the calling partner, or `NotFound`.
@@ -151,10 +159,18 @@ impl TenantService {
     }
 
     /// A tenant the partner may manage keys and environments of: a child, or itself.
-    pub(crate) async fn manageable(&self, caller: &Caller, id: TenantId) -> Result<Tenant, ServiceError> {
+    pub async fn get_manageable(
+        &self,
+        caller: &Caller,
+        id: TenantId,
+    ) -> Result<Tenant, ServiceError> {
         let partner = require_partner(caller)?;
         if id == partner {
-            return self.tenants.tenant(id).await?.ok_or(ServiceError::NotFound(Resource::Tenant));
+            return self
+                .tenants
+                .tenant(id)
+                .await?
+                .ok_or(ServiceError::NotFound(Resource::Tenant));
         }
         self.child(caller, id).await
     }
@@ -162,7 +178,11 @@ impl TenantService {
     /// Creates a child tenant of the calling partner; with a VAT number, also its
     /// default legal entity in sandbox (the only environment a new tenant has), which
     /// starts its lifecycle in `pending`.
-    pub async fn create(&self, caller: &Caller, new: NewTenant) -> Result<(Tenant, Option<LegalEntity>), ServiceError> {
+    pub async fn create(
+        &self,
+        caller: &Caller,
+        new: NewTenant,
+    ) -> Result<(Tenant, Option<LegalEntity>), ServiceError> {
         let partner = require_partner(caller)?;
         let TenantKind::Partner { billing_models } = caller.tenant.kind else {
             return Err(ServiceError::Forbidden(Denial::NotAPartner));
@@ -172,7 +192,10 @@ impl TenantService {
             violations.push(Violation::new(
                 Field::BillingModel,
                 "billing_model_not_allowed",
-                format!("the partner's subscription does not include the {} billing model", new.billing_model.as_str()),
+                format!(
+                    "the partner's subscription does not include the {} billing model",
+                    new.billing_model.as_str()
+                ),
             ));
         }
         let code = match new.code {
@@ -180,7 +203,11 @@ impl TenantService {
             None => match TenantCode::derive(&new.company_name) {
                 Ok(code) => Some(code),
                 Err(error) => {
-                    violations.push(Violation::new(Field::TenantCode, "tenant_code_not_derivable", error.to_string()));
+                    violations.push(Violation::new(
+                        Field::TenantCode,
+                        "tenant_code_not_derivable",
+                        error.to_string(),
+                    ));
                     None
                 }
             },
@@ -191,7 +218,10 @@ impl TenantService {
         let now = self.clock.now();
         let tenant = Tenant {
             id: TenantId::new(),
-            kind: TenantKind::Child { partner, billing_model: new.billing_model },
+            kind: TenantKind::Child {
+                partner,
+                billing_model: new.billing_model,
+            },
             code,
             profile: TenantProfile {
                 company_name: new.company_name,
@@ -210,8 +240,17 @@ impl TenantService {
         };
         let legal_entity = default_legal_entity(&tenant, Environment::Sandbox, now);
         let mut events = vec![EventRecord::tenant(TenantChange::Created, &tenant, now)];
-        events.extend(legal_entity.iter().map(|entity| EventRecord::legal_entity_created(entity, &tenant)));
-        let insert = TenantInsert { tenant, legal_entity, api_key: None, events };
+        events.extend(
+            legal_entity
+                .iter()
+                .map(|entity| EventRecord::legal_entity_created(entity, &tenant)),
+        );
+        let insert = TenantInsert {
+            tenant,
+            legal_entity,
+            api_key: None,
+            events,
+        };
         match self.tenants.insert_tenant(&insert).await {
             Ok(()) => Ok((insert.tenant, insert.legal_entity)),
             Err(StoreError::Duplicate(Uniqueness::ParticipantId)) => Err(vat_taken()),
@@ -225,13 +264,22 @@ impl TenantService {
     }
 
     /// The calling partner's child tenants.
-    pub async fn list(&self, caller: &Caller, query: &TenantQuery) -> Result<Page<Tenant>, ServiceError> {
+    pub async fn list(
+        &self,
+        caller: &Caller,
+        query: &TenantQuery,
+    ) -> Result<Page<Tenant>, ServiceError> {
         let partner = require_partner(caller)?;
         Ok(self.tenants.list_tenants(partner, query).await?)
     }
 
     /// Changes a child tenant.
-    pub async fn update(&self, caller: &Caller, id: TenantId, patch: TenantPatch) -> Result<Tenant, ServiceError> {
+    pub async fn update(
+        &self,
+        caller: &Caller,
+        id: TenantId,
+        patch: TenantPatch,
+    ) -> Result<Tenant, ServiceError> {
         let mut tenant = self.child(caller, id).await?;
         let TenantKind::Partner { billing_models } = caller.tenant.kind else {
             return Err(ServiceError::Forbidden(Denial::NotAPartner));
@@ -240,13 +288,19 @@ impl TenantService {
         if let Some(model) = patch.billing_model {
             if billing_models.allows(model) {
                 if let TenantKind::Child { partner, .. } = tenant.kind {
-                    tenant.kind = TenantKind::Child { partner, billing_model: model };
+                    tenant.kind = TenantKind::Child {
+                        partner,
+                        billing_model: model,
+                    };
                 }
             } else {
                 violations.push(Violation::new(
                     Field::BillingModel,
                     "billing_model_not_allowed",
-                    format!("the partner's subscription does not include the {} billing model", model.as_str()),
+                    format!(
+                        "the partner's subscription does not include the {} billing model",
+                        model.as_str()
+                    ),
                 ));
             }
         }
@@ -255,32 +309,74 @@ impl TenantService {
         let touches_address = address_patch != AddressPatch::default();
         match (&mut profile.address, touches_address) {
             (Some(address), true) => {
-                if let Some(street) = address_patch.street { address.street = street; }
-                if let Some(postal_code) = address_patch.postal_code { address.postal_code = postal_code; }
-                if let Some(city) = address_patch.city { address.city = city; }
-                if let Some(country) = address_patch.country { address.country = country; }
+                if let Some(street) = address_patch.street {
+                    address.street = street;
+                }
+                if let Some(postal_code) = address_patch.postal_code {
+                    address.postal_code = postal_code;
+                }
+                if let Some(city) = address_patch.city {
+                    address.city = city;
+                }
+                if let Some(country) = address_patch.country {
+                    address.country = country;
+                }
             }
             (None, true) => match address_patch {
-                AddressPatch { street: Some(street), postal_code: Some(postal_code), city: Some(city), country: Some(country) } => {
-                    profile.address = Some(PostalAddress { street, postal_code, city, country });
+                AddressPatch {
+                    street: Some(street),
+                    postal_code: Some(postal_code),
+                    city: Some(city),
+                    country: Some(country),
+                } => {
+                    profile.address = Some(PostalAddress {
+                        street,
+                        postal_code,
+                        city,
+                        country,
+                    });
                 }
-                _ => violations.push(Violation::new(Field::Address, "address_incomplete", "give street, postal code, city and country together")),
+                _ => violations.push(Violation::new(
+                    Field::Address,
+                    "address_incomplete",
+                    "give street, postal code, city and country together",
+                )),
             },
             (_, false) => {}
         }
         if !violations.is_empty() {
             return Err(ServiceError::Invalid(violations));
         }
-        if let Some(name) = patch.company_name { profile.company_name = name; }
-        if let Some(name) = patch.contact_name { profile.contact.name = name; }
-        if let Some(email) = patch.contact_email { profile.contact.email = email; }
-        if let Some(phone) = patch.contact_phone { profile.contact.phone = phone; }
-        if let Some(vat) = patch.vat_number { profile.vat_number = vat; }
-        if let Some(number) = patch.trade_register_number { profile.trade_register_number = number; }
-        if let Some(language) = patch.default_language { profile.default_language = language; }
-        if let Some(code) = patch.code { tenant.code = code; }
-        if let Some(active) = patch.active { tenant.active = active; }
-        if let Some(metadata) = patch.metadata { tenant.metadata = metadata; }
+        if let Some(name) = patch.company_name {
+            profile.company_name = name;
+        }
+        if let Some(name) = patch.contact_name {
+            profile.contact.name = name;
+        }
+        if let Some(email) = patch.contact_email {
+            profile.contact.email = email;
+        }
+        if let Some(phone) = patch.contact_phone {
+            profile.contact.phone = phone;
+        }
+        if let Some(vat) = patch.vat_number {
+            profile.vat_number = vat;
+        }
+        if let Some(number) = patch.trade_register_number {
+            profile.trade_register_number = number;
+        }
+        if let Some(language) = patch.default_language {
+            profile.default_language = language;
+        }
+        if let Some(code) = patch.code {
+            tenant.code = code;
+        }
+        if let Some(active) = patch.active {
+            tenant.active = active;
+        }
+        if let Some(metadata) = patch.metadata {
+            tenant.metadata = metadata;
+        }
         let now = self.clock.now();
         tenant.updated_at = now;
         let event = EventRecord::tenant(TenantChange::Updated, &tenant, now);
@@ -297,21 +393,32 @@ impl TenantService {
         for mut entity in self.legal_entities.live_legal_entities(tenant.id).await? {
             let expected_version = entity.version();
             let previous = entity.apply(Trigger::Archive, now)?;
-            events.push(EventRecord::legal_entity_transition(&entity, previous, &tenant));
-            archived.push(VersionedEntity { entity, expected_version });
+            events.push(EventRecord::legal_entity_transition(
+                &entity, previous, &tenant,
+            ));
+            archived.push(VersionedEntity {
+                entity,
+                expected_version,
+            });
         }
         tenant.deleted_at = Some(now);
         tenant.updated_at = now;
         events.push(EventRecord::tenant(TenantChange::Deleted, &tenant, now));
-        self.tenants.delete_tenant(&tenant, &archived, &events).await?;
+        self.tenants
+            .delete_tenant(&tenant, &archived, &events)
+            .await?;
         Ok(())
     }
 
     /// Enables production for a child tenant (or the partner itself, when it already
     /// has production): irreversible and idempotent. With a VAT number, the tenant's
     /// default legal entity is created in production as well.
-    pub async fn enable_production(&self, caller: &Caller, id: TenantId) -> Result<Tenant, ServiceError> {
-        let mut tenant = self.manageable(caller, id).await?;
+    pub async fn enable_production(
+        &self,
+        caller: &Caller,
+        id: TenantId,
+    ) -> Result<Tenant, ServiceError> {
+        let mut tenant = self.get_manageable(caller, id).await?;
         if !caller.tenant.has_environment(Environment::Production) {
             return Err(ServiceError::Forbidden(Denial::PartnerProductionNotEnabled));
         }
@@ -321,11 +428,19 @@ impl TenantService {
         let now = self.clock.now();
         tenant.production_enabled_at = Some(now);
         tenant.updated_at = now;
-        let mut events = vec![EventRecord::tenant(TenantChange::ProductionEnabled, &tenant, now)];
+        let mut events = vec![EventRecord::tenant(
+            TenantChange::ProductionEnabled,
+            &tenant,
+            now,
+        )];
         self.tenants.update_tenant(&tenant, &events).await?;
         if let Some(entity) = default_legal_entity(&tenant, Environment::Production, now) {
             events = vec![EventRecord::legal_entity_created(&entity, &tenant)];
-            match self.legal_entities.insert_legal_entity(&entity, &events).await {
+            match self
+                .legal_entities
+                .insert_legal_entity(&entity, &events)
+                .await
+            {
                 Ok(()) | Err(StoreError::Duplicate(Uniqueness::ParticipantId)) => {}
                 Err(error) => return Err(error.into()),
             }

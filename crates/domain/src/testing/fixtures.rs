@@ -23,7 +23,8 @@ pub const T0: OffsetDateTime = datetime!(2026-01-01 09:00:00.123456 UTC);
 
 /// A fixed master key for tests.
 pub fn master_key() -> MasterKey {
-    MasterKey::from_base64("MDEyMzQ1Njc4OWFiY2RlZjAxMjM0NTY3ODlhYmNkZWY=").expect("32-byte test key")
+    MasterKey::from_base64("MDEyMzQ1Njc4OWFiY2RlZjAxMjM0NTY3ODlhYmNkZWY=")
+        .expect("32-byte test key")
 }
 
 /// A valid Belgian enterprise number (mod 97) built from `seed` (0..10_000_000).
@@ -34,7 +35,8 @@ pub fn belgian_enterprise_number(seed: u32) -> String {
 
 /// `0208:<valid enterprise number>` for `seed`.
 pub fn participant_id(seed: u32) -> ParticipantId {
-    ParticipantId::new("0208", &belgian_enterprise_number(seed)).expect("generated number passes mod 97")
+    ParticipantId::new("0208", &belgian_enterprise_number(seed))
+        .expect("generated number passes mod 97")
 }
 
 /// A partner tenant with both billing models, sandbox only, named `name`.
@@ -42,7 +44,9 @@ pub fn partner(name: &str) -> Tenant {
     let company_name = CompanyName::parse(name).expect("valid name");
     Tenant {
         id: TenantId::new(),
-        kind: TenantKind::Partner { billing_models: BillingModels::ALL },
+        kind: TenantKind::Partner {
+            billing_models: BillingModels::ALL,
+        },
         code: TenantCode::derive(&company_name).expect("derivable code"),
         profile: TenantProfile {
             company_name,
@@ -66,7 +70,10 @@ pub fn child(partner: &Tenant, name: &str, at: OffsetDateTime) -> Tenant {
     let company_name = CompanyName::parse(name).expect("valid name");
     Tenant {
         id: TenantId::new(),
-        kind: TenantKind::Child { partner: partner.id, billing_model: BillingModel::Seats },
+        kind: TenantKind::Child {
+            partner: partner.id,
+            billing_model: BillingModel::Seats,
+        },
         code: TenantCode::derive(&company_name).expect("derivable code"),
         profile: TenantProfile {
             company_name,
@@ -95,7 +102,12 @@ pub fn child(partner: &Tenant, name: &str, at: OffsetDateTime) -> Tenant {
 }
 
 /// A pending legal entity of `tenant` with participant id `0208:<seed>`.
-pub fn legal_entity(tenant: &Tenant, environment: Environment, seed: u32, name: &str) -> LegalEntity {
+pub fn legal_entity(
+    tenant: &Tenant,
+    environment: Environment,
+    seed: u32,
+    name: &str,
+) -> LegalEntity {
     let fields = NewLegalEntity {
         company_name: CompanyName::parse(name).expect("valid name"),
         country: CountryCode::parse("BE").expect("valid"),
@@ -107,7 +119,12 @@ pub fn legal_entity(tenant: &Tenant, environment: Environment, seed: u32, name: 
 }
 
 /// An API key of `tenant`.
-pub fn api_key(tenant: &Tenant, environment: Environment, name: &str, at: OffsetDateTime) -> ApiKey {
+pub fn api_key(
+    tenant: &Tenant,
+    environment: Environment,
+    name: &str,
+    at: OffsetDateTime,
+) -> ApiKey {
     let fields = NewApiKey {
         name: KeyName::parse(name).expect("valid name"),
         description: None,

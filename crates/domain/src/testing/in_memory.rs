@@ -39,7 +39,9 @@ impl InMemoryStore {
     }
 
     fn state(&self) -> MutexGuard<'_, State> {
-        self.0.lock().unwrap_or_else(std::sync::PoisonError::into_inner)
+        self.0
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
     }
 }
 
@@ -52,7 +54,11 @@ fn code_scope(tenant: &Tenant) -> Option<TenantId> {
 }
 
 fn canonical_ids(entity: &LegalEntity) -> Vec<String> {
-    entity.participant_ids().iter().map(|id| id.to_string().to_lowercase()).collect()
+    entity
+        .participant_ids()
+        .iter()
+        .map(|id| id.to_string().to_lowercase())
+        .collect()
 }
 
 impl State {
@@ -81,22 +87,36 @@ impl State {
     fn append(&mut self, events: &[EventRecord]) {
         for record in events {
             let sequence = self.events.len() as u64 + 1;
-            self.events.push(StoredEvent { sequence, record: record.clone() });
+            self.events.push(StoredEvent {
+                sequence,
+                record: record.clone(),
+            });
         }
     }
 }
 
-fn paginate<T: Clone>(mut items: Vec<T>, page: crate::ports::PageRequest, order: impl Fn(&T, &T) -> Ordering) -> Page<T> {
+fn paginate<T: Clone>(
+    mut items: Vec<T>,
+    page: crate::ports::PageRequest,
+    order: impl Fn(&T, &T) -> Ordering,
+) -> Page<T> {
     items.sort_by(order);
     let total = items.len() as u64;
     let offset = usize::try_from(page.offset()).unwrap_or(usize::MAX);
-    let items = items.into_iter().skip(offset).take(page.size() as usize).collect();
+    let items = items
+        .into_iter()
+        .skip(offset)
+        .take(page.size() as usize)
+        .collect();
     Page { items, total }
 }
 
 fn ordered<F: Copy>(sort: &[SortKey<F>], default: F, compare: impl Fn(F) -> Ordering) -> Ordering {
     let keys: Vec<SortKey<F>> = if sort.is_empty() {
-        vec![SortKey { field: default, direction: Direction::Ascending }]
+        vec![SortKey {
+            field: default,
+            direction: Direction::Ascending,
+        }]
     } else {
         sort.to_vec()
     };
@@ -125,16 +145,27 @@ impl TenantStore for InMemoryStore {
         if let Some(key) = &insert.api_key {
             state.api_keys.insert(key.id, key.clone());
         }
-        state.tenants.insert(insert.tenant.id, insert.tenant.clone());
+        state
+            .tenants
+            .insert(insert.tenant.id, insert.tenant.clone());
         state.append(&insert.events);
         Ok(())
     }
 
     async fn tenant(&self, id: TenantId) -> Result<Option<Tenant>, StoreError> {
-        Ok(self.state().tenants.get(&id).filter(|tenant| tenant.deleted_at.is_none()).cloned())
+        Ok(self
+            .state()
+            .tenants
+            .get(&id)
+            .filter(|tenant| tenant.deleted_at.is_none())
+            .cloned())
     }
 
-    async fn list_tenants(&self, partner: TenantId, query: &TenantQuery) -> Result<Page<Tenant>, StoreError> {
+    async fn list_tenants(
+        &self,
+        partner: TenantId,
+        query: &TenantQuery,
+    ) -> Result<Page<Tenant>, StoreError> {
         let state = self.state();
         let items: Vec<Tenant> = state
             .tenants
@@ -150,16 +181,28 @@ impl TenantStore for InMemoryStore {
             ordered(&query.sort, TenantSort::CreatedAt, |field| match field {
                 TenantSort::CreatedAt => a.created_at.cmp(&b.created_at),
                 TenantSort::UpdatedAt => a.updated_at.cmp(&b.updated_at),
-                TenantSort::CompanyName => a.profile.company_name.as_str().cmp(b.profile.company_name.as_str()),
+                TenantSort::CompanyName => a
+                    .profile
+                    .company_name
+                    .as_str()
+                    .cmp(b.profile.company_name.as_str()),
                 TenantSort::TenantCode => a.code.as_str().cmp(b.code.as_str()),
             })
             .then(a.id.cmp(&b.id))
         }))
     }
 
-    async fn update_tenant(&self, tenant: &Tenant, events: &[EventRecord]) -> Result<(), StoreError> {
+    async fn update_tenant(
+        &self,
+        tenant: &Tenant,
+        events: &[EventRecord],
+    ) -> Result<(), StoreError> {
         let mut state = self.state();
-        if !state.tenants.get(&tenant.id).is_some_and(|stored| stored.deleted_at.is_none()) {
+        if !state
+            .tenants
+            .get(&tenant.id)
+            .is_some_and(|stored| stored.deleted_at.is_none())
+        {
             return Err(StoreError::NotFound);
         }
         if state.code_taken(tenant) {
@@ -170,9 +213,18 @@ impl TenantStore for InMemoryStore {
         Ok(())
     }
 
-    async fn delete_tenant(&self, tenant: &Tenant, archived: &[VersionedEntity], events: &[EventRecord]) -> Result<(), StoreError> {
+    async fn delete_tenant(
+        &self,
+        tenant: &Tenant,
+        archived: &[VersionedEntity],
+        events: &[EventRecord],
+    ) -> Result<(), StoreError> {
         let mut state = self.state();
-        if !state.tenants.get(&tenant.id).is_some_and(|stored| stored.deleted_at.is_none()) {
+        if !state
+            .tenants
+            .get(&tenant.id)
+            .is_some_and(|stored| stored.deleted_at.is_none())
+        {
             return Err(StoreError::NotFound);
         }
         for item in archived {
@@ -183,7 +235,9 @@ impl TenantStore for InMemoryStore {
             }
         }
         for item in archived {
-            state.legal_entities.insert(item.entity.id, item.entity.clone());
+            state
+                .legal_entities
+                .insert(item.entity.id, item.entity.clone());
         }
         state.tenants.insert(tenant.id, tenant.clone());
         state.append(events);
@@ -191,7 +245,12 @@ impl TenantStore for InMemoryStore {
     }
 
     async fn count_partners(&self) -> Result<u64, StoreError> {
-        Ok(self.state().tenants.values().filter(|tenant| tenant.is_partner()).count() as u64)
+        Ok(self
+            .state()
+            .tenants
+            .values()
+            .filter(|tenant| tenant.is_partner())
+            .count() as u64)
     }
 }
 
@@ -205,16 +264,35 @@ impl ApiKeyStore for InMemoryStore {
     }
 
     async fn api_key_by_hash(&self, hash: &KeyHash) -> Result<Option<ApiKey>, StoreError> {
-        Ok(self.state().api_keys.values().find(|key| key.hash == *hash).cloned())
+        Ok(self
+            .state()
+            .api_keys
+            .values()
+            .find(|key| key.hash == *hash)
+            .cloned())
     }
 
     async fn api_key(&self, tenant: TenantId, id: ApiKeyId) -> Result<Option<ApiKey>, StoreError> {
-        Ok(self.state().api_keys.get(&id).filter(|key| key.tenant_id == tenant).cloned())
+        Ok(self
+            .state()
+            .api_keys
+            .get(&id)
+            .filter(|key| key.tenant_id == tenant)
+            .cloned())
     }
 
-    async fn list_api_keys(&self, tenant: TenantId, query: &ApiKeyQuery) -> Result<Page<ApiKey>, StoreError> {
-        let items: Vec<ApiKey> =
-            self.state().api_keys.values().filter(|key| key.tenant_id == tenant).cloned().collect();
+    async fn list_api_keys(
+        &self,
+        tenant: TenantId,
+        query: &ApiKeyQuery,
+    ) -> Result<Page<ApiKey>, StoreError> {
+        let items: Vec<ApiKey> = self
+            .state()
+            .api_keys
+            .values()
+            .filter(|key| key.tenant_id == tenant)
+            .cloned()
+            .collect();
         Ok(paginate(items, query.page, |a, b| {
             ordered(&query.sort, ApiKeySort::CreatedAt, |field| match field {
                 ApiKeySort::CreatedAt => a.created_at.cmp(&b.created_at),
@@ -229,7 +307,9 @@ impl ApiKeyStore for InMemoryStore {
             .state()
             .api_keys
             .values()
-            .filter(|key| key.tenant_id == tenant && !matches!(key.status, ApiKeyStatus::Revoked { .. }))
+            .filter(|key| {
+                key.tenant_id == tenant && !matches!(key.status, ApiKeyStatus::Revoked { .. })
+            })
             .max_by(|a, b| a.created_at.cmp(&b.created_at).then(a.id.cmp(&b.id)))
             .cloned())
     }
@@ -254,7 +334,11 @@ impl ApiKeyStore for InMemoryStore {
 
 #[async_trait]
 impl LegalEntityStore for InMemoryStore {
-    async fn insert_legal_entity(&self, entity: &LegalEntity, events: &[EventRecord]) -> Result<(), StoreError> {
+    async fn insert_legal_entity(
+        &self,
+        entity: &LegalEntity,
+        events: &[EventRecord],
+    ) -> Result<(), StoreError> {
         let mut state = self.state();
         if state.participant_ids_taken(entity) {
             return Err(StoreError::Duplicate(Uniqueness::ParticipantId));
@@ -264,7 +348,12 @@ impl LegalEntityStore for InMemoryStore {
         Ok(())
     }
 
-    async fn legal_entity(&self, tenant: TenantId, environment: Environment, id: LegalEntityId) -> Result<Option<LegalEntity>, StoreError> {
+    async fn legal_entity(
+        &self,
+        tenant: TenantId,
+        environment: Environment,
+        id: LegalEntityId,
+    ) -> Result<Option<LegalEntity>, StoreError> {
         Ok(self
             .state()
             .legal_entities
@@ -273,7 +362,12 @@ impl LegalEntityStore for InMemoryStore {
             .cloned())
     }
 
-    async fn list_legal_entities(&self, tenant: TenantId, environment: Environment, query: &LegalEntityQuery) -> Result<Page<LegalEntity>, StoreError> {
+    async fn list_legal_entities(
+        &self,
+        tenant: TenantId,
+        environment: Environment,
+        query: &LegalEntityQuery,
+    ) -> Result<Page<LegalEntity>, StoreError> {
         let filter = &query.filter;
         let items: Vec<LegalEntity> = self
             .state()
@@ -282,19 +376,34 @@ impl LegalEntityStore for InMemoryStore {
             .filter(|entity| {
                 entity.tenant_id == tenant
                     && entity.environment == environment
-                    && filter.status.is_none_or(|status| entity.status().name() == status)
-                    && filter.country.is_none_or(|country| entity.country == country)
-                    && filter.external_id.as_ref().is_none_or(|id| entity.external_id.as_ref() == Some(id))
+                    && filter
+                        .status
+                        .is_none_or(|status| entity.status().name() == status)
+                    && filter
+                        .country
+                        .is_none_or(|country| entity.country == country)
+                    && filter
+                        .external_id
+                        .as_ref()
+                        .is_none_or(|id| entity.external_id.as_ref() == Some(id))
             })
             .cloned()
             .collect();
         Ok(paginate(items, query.page, |a, b| {
-            ordered(&query.sort, LegalEntitySort::CreatedAt, |field| match field {
-                LegalEntitySort::CreatedAt => a.created_at.cmp(&b.created_at),
-                LegalEntitySort::UpdatedAt => a.updated_at.cmp(&b.updated_at),
-                LegalEntitySort::CompanyName => a.company_name.as_str().cmp(b.company_name.as_str()),
-                LegalEntitySort::Status => a.status().name().as_str().cmp(b.status().name().as_str()),
-            })
+            ordered(
+                &query.sort,
+                LegalEntitySort::CreatedAt,
+                |field| match field {
+                    LegalEntitySort::CreatedAt => a.created_at.cmp(&b.created_at),
+                    LegalEntitySort::UpdatedAt => a.updated_at.cmp(&b.updated_at),
+                    LegalEntitySort::CompanyName => {
+                        a.company_name.as_str().cmp(b.company_name.as_str())
+                    }
+                    LegalEntitySort::Status => {
+                        a.status().name().as_str().cmp(b.status().name().as_str())
+                    }
+                },
+            )
             .then(a.id.cmp(&b.id))
         }))
     }
@@ -311,11 +420,18 @@ impl LegalEntityStore for InMemoryStore {
         Ok(entities)
     }
 
-    async fn update_legal_entity(&self, entity: &LegalEntity, expected_version: u64, events: &[EventRecord]) -> Result<(), StoreError> {
+    async fn update_legal_entity(
+        &self,
+        entity: &LegalEntity,
+        expected_version: u64,
+        events: &[EventRecord],
+    ) -> Result<(), StoreError> {
         let mut state = self.state();
         match state.legal_entities.get(&entity.id) {
             None => return Err(StoreError::NotFound),
-            Some(stored) if stored.version() != expected_version => return Err(StoreError::Conflict),
+            Some(stored) if stored.version() != expected_version => {
+                return Err(StoreError::Conflict);
+            }
             Some(_) => {}
         }
         if state.participant_ids_taken(entity) {
@@ -334,7 +450,9 @@ impl EventLog for InMemoryStore {
             .state()
             .events
             .iter()
-            .filter(|event| event.sequence > query.after && event.record.partner_id == query.partner_id)
+            .filter(|event| {
+                event.sequence > query.after && event.record.partner_id == query.partner_id
+            })
             .take(query.limit as usize)
             .cloned()
             .collect())

@@ -18,8 +18,8 @@ use crate::legal_entity::{LegalEntityStatus, StatusName, Trigger, VerificationFa
 use crate::metadata::Metadata;
 use crate::ports::{
     ApiKeyQuery, ApiKeySort, Direction, EventQuery, LegalEntityFilter, LegalEntityQuery,
-    LegalEntitySort, ListQuery, PageRequest, SortKey, Store, StoreError, TenantFilter, TenantInsert,
-    TenantQuery, TenantSort, Uniqueness, VersionedEntity,
+    LegalEntitySort, ListQuery, PageRequest, SortKey, Store, StoreError, TenantFilter,
+    TenantInsert, TenantQuery, TenantSort, Uniqueness, VersionedEntity,
 };
 use crate::tenant::{Tenant, TenantCode};
 use crate::text::{CompanyName, ExternalId};
@@ -79,12 +79,20 @@ fn page(number: u32, size: u32) -> PageRequest {
     PageRequest::new(number, size).expect("valid page")
 }
 
-fn tenant_query(sort: Vec<SortKey<TenantSort>>, filter: TenantFilter, page: PageRequest) -> TenantQuery {
+fn tenant_query(
+    sort: Vec<SortKey<TenantSort>>,
+    filter: TenantFilter,
+    page: PageRequest,
+) -> TenantQuery {
     ListQuery { page, sort, filter }
 }
 
 fn entity_query(filter: LegalEntityFilter) -> LegalEntityQuery {
-    ListQuery { page: PageRequest::default(), sort: Vec::new(), filter }
+    ListQuery {
+        page: PageRequest::default(),
+        sort: Vec::new(),
+        filter,
+    }
 }
 
 async fn insert_tenant<S: Store>(store: &S, tenant: &Tenant) {
@@ -106,22 +114,37 @@ async fn partner_with_child<S: Store>(store: &S) -> (Tenant, Tenant) {
 }
 
 async fn all_events<S: Store>(store: &S, partner: &Tenant) -> Vec<EventRecord> {
-    let query = EventQuery { partner_id: partner.id, after: 0, limit: 1000 };
-    store.events(query).await.expect("events").into_iter().map(|event| event.record).collect()
+    let query = EventQuery {
+        partner_id: partner.id,
+        after: 0,
+        limit: 1000,
+    };
+    store
+        .events(query)
+        .await
+        .expect("events")
+        .into_iter()
+        .map(|event| event.record)
+        .collect()
 }
 
 /// A tenant reads back equal to what was written.
 pub async fn tenant_round_trips<S: Store>(store: &S) {
     let mut partner = fixtures::partner("Partner One");
     partner.production_enabled_at = Some(T0);
-    partner.metadata = Metadata::parse([("crm".to_owned(), "42".to_owned())].into()).expect("valid");
+    partner.metadata =
+        Metadata::parse([("crm".to_owned(), "42".to_owned())].into()).expect("valid");
     insert_tenant(store, &partner).await;
     let mut child = fixtures::child(&partner, "Kunde GmbH", T0);
-    child.profile.vat_number = Some(crate::participant::VatNumber::parse("LU12345613").expect("valid vat"));
+    child.profile.vat_number =
+        Some(crate::participant::VatNumber::parse("LU12345613").expect("valid vat"));
     insert_tenant(store, &child).await;
     assert_eq!(store.tenant(partner.id).await.unwrap(), Some(partner));
     assert_eq!(store.tenant(child.id).await.unwrap(), Some(child));
-    assert_eq!(store.tenant(crate::ids::TenantId::new()).await.unwrap(), None);
+    assert_eq!(
+        store.tenant(crate::ids::TenantId::new()).await.unwrap(),
+        None
+    );
 }
 
 /// The events given with an insert are in the log, in order.
@@ -148,7 +171,13 @@ pub async fn tenant_insert_saves_entity_and_key_with_it<S: Store>(store: &S) {
         events: vec![fixtures::created_event(&partner)],
     };
     store.insert_tenant(&insert).await.unwrap();
-    assert_eq!(store.legal_entity(partner.id, Environment::Sandbox, entity.id).await.unwrap(), Some(entity));
+    assert_eq!(
+        store
+            .legal_entity(partner.id, Environment::Sandbox, entity.id)
+            .await
+            .unwrap(),
+        Some(entity)
+    );
     assert_eq!(store.api_key_by_hash(&key.hash).await.unwrap(), Some(key));
 }
 
@@ -164,9 +193,18 @@ pub async fn duplicate_tenant_code_under_one_partner_writes_nothing<S: Store>(st
         api_key: None,
         events: vec![fixtures::created_event(&twin)],
     };
-    assert_eq!(store.insert_tenant(&insert).await, Err(StoreError::Duplicate(Uniqueness::TenantCode)));
+    assert_eq!(
+        store.insert_tenant(&insert).await,
+        Err(StoreError::Duplicate(Uniqueness::TenantCode))
+    );
     assert_eq!(store.tenant(twin.id).await.unwrap(), None);
-    assert_eq!(store.legal_entity(twin.id, Environment::Sandbox, entity.id).await.unwrap(), None);
+    assert_eq!(
+        store
+            .legal_entity(twin.id, Environment::Sandbox, entity.id)
+            .await
+            .unwrap(),
+        None
+    );
     assert_eq!(all_events(store, &partner).await.len(), 2);
 }
 
@@ -203,7 +241,10 @@ pub async fn taken_participant_id_fails_the_whole_tenant_insert<S: Store>(store:
         api_key: None,
         events: vec![fixtures::created_event(&newcomer)],
     };
-    assert_eq!(store.insert_tenant(&insert).await, Err(StoreError::Duplicate(Uniqueness::ParticipantId)));
+    assert_eq!(
+        store.insert_tenant(&insert).await,
+        Err(StoreError::Duplicate(Uniqueness::ParticipantId))
+    );
     assert_eq!(store.tenant(newcomer.id).await.unwrap(), None);
 }
 
@@ -213,7 +254,10 @@ pub async fn list_tenants_returns_only_the_partners_children<S: Store>(store: &S
     let other = fixtures::partner("Partner Two");
     insert_tenant(store, &other).await;
     insert_tenant(store, &fixtures::child(&other, "Foreign Child", T0)).await;
-    let page = store.list_tenants(partner.id, &TenantQuery::first_page()).await.unwrap();
+    let page = store
+        .list_tenants(partner.id, &TenantQuery::first_page())
+        .await
+        .unwrap();
     assert_eq!(page.total, 1);
     assert_eq!(page.items, vec![child]);
 }
@@ -230,31 +274,48 @@ pub async fn list_tenants_pages_sorts_and_filters<S: Store>(store: &S) {
         insert_tenant(store, &child).await;
     }
     let by_creation = store
-        .list_tenants(partner.id, &tenant_query(Vec::new(), TenantFilter::default(), page(2, 2)))
+        .list_tenants(
+            partner.id,
+            &tenant_query(Vec::new(), TenantFilter::default(), page(2, 2)),
+        )
         .await
         .unwrap();
     assert_eq!(by_creation.total, 5);
-    let second_page: Vec<&str> = by_creation.items.iter().map(|t| t.profile.company_name.as_str()).collect();
+    let second_page: Vec<&str> = by_creation
+        .items
+        .iter()
+        .map(|t| t.profile.company_name.as_str())
+        .collect();
     assert_eq!(second_page, ["Charlie", "Bravo"]);
 
     let by_name_desc = store
         .list_tenants(
             partner.id,
             &tenant_query(
-                vec![SortKey { field: TenantSort::CompanyName, direction: Direction::Descending }],
+                vec![SortKey {
+                    field: TenantSort::CompanyName,
+                    direction: Direction::Descending,
+                }],
                 TenantFilter { active: Some(true) },
                 page(1, 10),
             ),
         )
         .await
         .unwrap();
-    let names: Vec<&str> = by_name_desc.items.iter().map(|t| t.profile.company_name.as_str()).collect();
+    let names: Vec<&str> = by_name_desc
+        .items
+        .iter()
+        .map(|t| t.profile.company_name.as_str())
+        .collect();
     // Text sorts by code point: lower-case `alpha` after upper-case names.
     assert_eq!(names, ["alpha", "Delta", "Charlie", "Bravo"]);
     assert_eq!(by_name_desc.total, 4);
 
     let beyond = store
-        .list_tenants(partner.id, &tenant_query(Vec::new(), TenantFilter::default(), page(9, 10)))
+        .list_tenants(
+            partner.id,
+            &tenant_query(Vec::new(), TenantFilter::default(), page(9, 10)),
+        )
         .await
         .unwrap();
     assert!(beyond.items.is_empty());
@@ -275,13 +336,19 @@ pub async fn update_tenant_persists_and_checks_code<S: Store>(store: &S) {
     assert_eq!(all_events(store, &partner).await.last(), Some(&event));
 
     child.code = TenantCode::parse("SIBLING-SA").unwrap();
-    assert_eq!(store.update_tenant(&child, &[]).await, Err(StoreError::Duplicate(Uniqueness::TenantCode)));
+    assert_eq!(
+        store.update_tenant(&child, &[]).await,
+        Err(StoreError::Duplicate(Uniqueness::TenantCode))
+    );
 }
 
 /// Updating a tenant that does not exist is `NotFound`.
 pub async fn update_of_unknown_tenant_is_not_found<S: Store>(store: &S) {
     let partner = fixtures::partner("Ghost");
-    assert_eq!(store.update_tenant(&partner, &[]).await, Err(StoreError::NotFound));
+    assert_eq!(
+        store.update_tenant(&partner, &[]).await,
+        Err(StoreError::NotFound)
+    );
 }
 
 /// A deleted tenant is invisible; its archived entities and the events are saved.
@@ -297,12 +364,25 @@ pub async fn delete_tenant_hides_it_and_archives_its_entities<S: Store>(store: &
         EventRecord::legal_entity_transition(&archived, previous, &child),
         EventRecord::tenant(TenantChange::Deleted, &child, later),
     ];
-    let versioned = [VersionedEntity { entity: archived.clone(), expected_version: entity.version() }];
-    store.delete_tenant(&child, &versioned, &events).await.unwrap();
+    let versioned = [VersionedEntity {
+        entity: archived.clone(),
+        expected_version: entity.version(),
+    }];
+    store
+        .delete_tenant(&child, &versioned, &events)
+        .await
+        .unwrap();
     assert_eq!(store.tenant(child.id).await.unwrap(), None);
-    let page = store.list_tenants(partner.id, &TenantQuery::first_page()).await.unwrap();
+    let page = store
+        .list_tenants(partner.id, &TenantQuery::first_page())
+        .await
+        .unwrap();
     assert_eq!(page.total, 0);
-    let stored = store.legal_entity(child.id, Environment::Sandbox, entity.id).await.unwrap().unwrap();
+    let stored = store
+        .legal_entity(child.id, Environment::Sandbox, entity.id)
+        .await
+        .unwrap()
+        .unwrap();
     assert_eq!(stored.status(), LegalEntityStatus::Archived);
     let log = all_events(store, &partner).await;
     assert_eq!(&log[log.len() - 2..], events.as_slice());
@@ -315,16 +395,31 @@ pub async fn delete_tenant_with_stale_entity_changes_nothing<S: Store>(store: &S
     store.insert_legal_entity(&entity, &[]).await.unwrap();
     let mut concurrently = entity.clone();
     concurrently.apply(Trigger::StartVerification, T0).unwrap();
-    store.update_legal_entity(&concurrently, entity.version(), &[]).await.unwrap();
+    store
+        .update_legal_entity(&concurrently, entity.version(), &[])
+        .await
+        .unwrap();
 
     let mut archived = entity.clone();
     archived.apply(Trigger::Archive, T0).unwrap();
     child.deleted_at = Some(T0);
     let events_before = all_events(store, &partner).await.len();
-    let versioned = [VersionedEntity { entity: archived, expected_version: entity.version() }];
-    assert_eq!(store.delete_tenant(&child, &versioned, &[fixtures::created_event(&child)]).await, Err(StoreError::Conflict));
+    let versioned = [VersionedEntity {
+        entity: archived,
+        expected_version: entity.version(),
+    }];
+    assert_eq!(
+        store
+            .delete_tenant(&child, &versioned, &[fixtures::created_event(&child)])
+            .await,
+        Err(StoreError::Conflict)
+    );
     assert!(store.tenant(child.id).await.unwrap().is_some());
-    let stored = store.legal_entity(child.id, Environment::Sandbox, entity.id).await.unwrap().unwrap();
+    let stored = store
+        .legal_entity(child.id, Environment::Sandbox, entity.id)
+        .await
+        .unwrap()
+        .unwrap();
     assert_eq!(stored.status(), LegalEntityStatus::Verifying);
     assert_eq!(all_events(store, &partner).await.len(), events_before);
 }
@@ -344,9 +439,18 @@ pub async fn api_key_round_trips_and_is_found_by_hash<S: Store>(store: &S) {
     key.expires_at = Some(T0 + Duration::days(30));
     key.description = Some(crate::text::Description::parse("for CI").unwrap());
     store.insert_api_key(&key, &[]).await.unwrap();
-    assert_eq!(store.api_key(child.id, key.id).await.unwrap(), Some(key.clone()));
+    assert_eq!(
+        store.api_key(child.id, key.id).await.unwrap(),
+        Some(key.clone())
+    );
     assert_eq!(store.api_key_by_hash(&key.hash).await.unwrap(), Some(key));
-    assert_eq!(store.api_key_by_hash(&crate::api_key::KeyHash::of("nope")).await.unwrap(), None);
+    assert_eq!(
+        store
+            .api_key_by_hash(&crate::api_key::KeyHash::of("nope"))
+            .await
+            .unwrap(),
+        None
+    );
 }
 
 /// A key is not visible under another tenant.
@@ -355,7 +459,10 @@ pub async fn api_key_is_scoped_by_tenant<S: Store>(store: &S) {
     let key = fixtures::api_key(&child, Environment::Sandbox, "ci", T0);
     store.insert_api_key(&key, &[]).await.unwrap();
     assert_eq!(store.api_key(partner.id, key.id).await.unwrap(), None);
-    let keys = store.list_api_keys(partner.id, &ApiKeyQuery::first_page()).await.unwrap();
+    let keys = store
+        .list_api_keys(partner.id, &ApiKeyQuery::first_page())
+        .await
+        .unwrap();
     assert_eq!(keys.total, 0);
 }
 
@@ -364,11 +471,21 @@ pub async fn latest_api_key_skips_revoked_keys<S: Store>(store: &S) {
     let (_, child) = partner_with_child(store).await;
     assert_eq!(store.latest_api_key(child.id).await.unwrap(), None);
     let older = fixtures::api_key(&child, Environment::Sandbox, "older", T0);
-    let mut newer = fixtures::api_key(&child, Environment::Sandbox, "newer", T0 + Duration::seconds(1));
+    let mut newer = fixtures::api_key(
+        &child,
+        Environment::Sandbox,
+        "newer",
+        T0 + Duration::seconds(1),
+    );
     store.insert_api_key(&older, &[]).await.unwrap();
     store.insert_api_key(&newer, &[]).await.unwrap();
-    assert_eq!(store.latest_api_key(child.id).await.unwrap(), Some(newer.clone()));
-    newer.status = ApiKeyStatus::Revoked { at: T0 + Duration::seconds(2) };
+    assert_eq!(
+        store.latest_api_key(child.id).await.unwrap(),
+        Some(newer.clone())
+    );
+    newer.status = ApiKeyStatus::Revoked {
+        at: T0 + Duration::seconds(2),
+    };
     store.update_api_key(&newer, &[]).await.unwrap();
     assert_eq!(store.latest_api_key(child.id).await.unwrap(), Some(older));
 }
@@ -377,12 +494,20 @@ pub async fn latest_api_key_skips_revoked_keys<S: Store>(store: &S) {
 pub async fn list_api_keys_pages_and_sorts<S: Store>(store: &S) {
     let (_, child) = partner_with_child(store).await;
     for (offset, name) in ["b", "c", "a"].iter().enumerate() {
-        let key = fixtures::api_key(&child, Environment::Sandbox, name, T0 + Duration::seconds(offset as i64));
+        let key = fixtures::api_key(
+            &child,
+            Environment::Sandbox,
+            name,
+            T0 + Duration::seconds(offset as i64),
+        );
         store.insert_api_key(&key, &[]).await.unwrap();
     }
     let query = ApiKeyQuery {
         page: page(1, 2),
-        sort: vec![SortKey { field: ApiKeySort::Name, direction: Direction::Ascending }],
+        sort: vec![SortKey {
+            field: ApiKeySort::Name,
+            direction: Direction::Ascending,
+        }],
         filter: (),
     };
     let keys = store.list_api_keys(child.id, &query).await.unwrap();
@@ -397,8 +522,13 @@ pub async fn update_api_key_persists_status<S: Store>(store: &S) {
     store.insert_api_key(&key, &[]).await.unwrap();
     key.status = ApiKeyStatus::Disabled;
     store.update_api_key(&key, &[]).await.unwrap();
-    assert_eq!(store.api_key(child.id, key.id).await.unwrap(), Some(key.clone()));
-    key.status = ApiKeyStatus::Revoked { at: T0 + Duration::hours(2) };
+    assert_eq!(
+        store.api_key(child.id, key.id).await.unwrap(),
+        Some(key.clone())
+    );
+    key.status = ApiKeyStatus::Revoked {
+        at: T0 + Duration::hours(2),
+    };
     store.update_api_key(&key, &[]).await.unwrap();
     assert_eq!(store.api_key(child.id, key.id).await.unwrap(), Some(key));
 }
@@ -407,7 +537,10 @@ pub async fn update_api_key_persists_status<S: Store>(store: &S) {
 pub async fn update_of_unknown_api_key_is_not_found<S: Store>(store: &S) {
     let (_, child) = partner_with_child(store).await;
     let key = fixtures::api_key(&child, Environment::Sandbox, "ci", T0);
-    assert_eq!(store.update_api_key(&key, &[]).await, Err(StoreError::NotFound));
+    assert_eq!(
+        store.update_api_key(&key, &[]).await,
+        Err(StoreError::NotFound)
+    );
 }
 
 /// `last_used_at` is written by `record_api_key_use`.
@@ -417,7 +550,15 @@ pub async fn api_key_use_is_recorded<S: Store>(store: &S) {
     store.insert_api_key(&key, &[]).await.unwrap();
     let used = T0 + Duration::minutes(3);
     store.record_api_key_use(key.id, used).await.unwrap();
-    assert_eq!(store.api_key(child.id, key.id).await.unwrap().unwrap().last_used_at, Some(used));
+    assert_eq!(
+        store
+            .api_key(child.id, key.id)
+            .await
+            .unwrap()
+            .unwrap()
+            .last_used_at,
+        Some(used)
+    );
 }
 
 /// Entities read back equal, including the data that lives inside a status.
@@ -428,20 +569,34 @@ pub async fn legal_entity_round_trips_with_status_data<S: Store>(store: &S) {
     entity.external_id = Some(ExternalId::parse("customer_8412").unwrap());
     entity.metadata = Metadata::parse([("k".to_owned(), "v".to_owned())].into()).unwrap();
     store.insert_legal_entity(&entity, &[]).await.unwrap();
-    assert_eq!(store.legal_entity(child.id, Environment::Production, entity.id).await.unwrap(), Some(entity.clone()));
+    assert_eq!(
+        store
+            .legal_entity(child.id, Environment::Production, entity.id)
+            .await
+            .unwrap(),
+        Some(entity.clone())
+    );
 
     let steps = [
         Trigger::StartVerification,
         Trigger::VerificationFailed(VerificationFailure::NameMismatch),
         Trigger::StartVerification,
         Trigger::VerificationPassed,
-        Trigger::RequestAttestation { expires_at: T0 + Duration::days(7) },
+        Trigger::RequestAttestation {
+            expires_at: T0 + Duration::days(7),
+        },
     ];
     for trigger in steps {
         let expected_version = entity.version();
         entity.apply(trigger, T0).unwrap();
-        store.update_legal_entity(&entity, expected_version, &[]).await.unwrap();
-        let stored = store.legal_entity(child.id, Environment::Production, entity.id).await.unwrap();
+        store
+            .update_legal_entity(&entity, expected_version, &[])
+            .await
+            .unwrap();
+        let stored = store
+            .legal_entity(child.id, Environment::Production, entity.id)
+            .await
+            .unwrap();
         assert_eq!(stored.as_ref(), Some(&entity), "after {}", trigger.as_str());
     }
 }
@@ -451,11 +606,37 @@ pub async fn legal_entity_is_scoped_by_tenant_and_environment<S: Store>(store: &
     let (partner, child) = partner_with_child(store).await;
     let entity = fixtures::legal_entity(&child, Environment::Sandbox, 12, "Kunde GmbH");
     store.insert_legal_entity(&entity, &[]).await.unwrap();
-    assert_eq!(store.legal_entity(partner.id, Environment::Sandbox, entity.id).await.unwrap(), None);
-    assert_eq!(store.legal_entity(child.id, Environment::Production, entity.id).await.unwrap(), None);
+    assert_eq!(
+        store
+            .legal_entity(partner.id, Environment::Sandbox, entity.id)
+            .await
+            .unwrap(),
+        None
+    );
+    assert_eq!(
+        store
+            .legal_entity(child.id, Environment::Production, entity.id)
+            .await
+            .unwrap(),
+        None
+    );
     let query = entity_query(LegalEntityFilter::default());
-    assert_eq!(store.list_legal_entities(child.id, Environment::Production, &query).await.unwrap().total, 0);
-    assert_eq!(store.list_legal_entities(partner.id, Environment::Sandbox, &query).await.unwrap().total, 0);
+    assert_eq!(
+        store
+            .list_legal_entities(child.id, Environment::Production, &query)
+            .await
+            .unwrap()
+            .total,
+        0
+    );
+    assert_eq!(
+        store
+            .list_legal_entities(partner.id, Environment::Sandbox, &query)
+            .await
+            .unwrap()
+            .total,
+        0
+    );
 }
 
 /// One live entity per participant id and environment, across all tenants.
@@ -466,7 +647,10 @@ pub async fn participant_id_is_unique_per_environment<S: Store>(store: &S) {
     let clash = fixtures::legal_entity(&partner, Environment::Sandbox, 13, "Other SA");
     let events_before = all_events(store, &partner).await.len();
     let event = EventRecord::legal_entity_created(&clash, &partner);
-    assert_eq!(store.insert_legal_entity(&clash, &[event]).await, Err(StoreError::Duplicate(Uniqueness::ParticipantId)));
+    assert_eq!(
+        store.insert_legal_entity(&clash, &[event]).await,
+        Err(StoreError::Duplicate(Uniqueness::ParticipantId))
+    );
     assert_eq!(all_events(store, &partner).await.len(), events_before);
     let production = fixtures::legal_entity(&partner, Environment::Production, 13, "Other SA");
     store.insert_legal_entity(&production, &[]).await.unwrap();
@@ -477,10 +661,17 @@ pub async fn derived_vat_id_counts_for_uniqueness<S: Store>(store: &S) {
     let (_, child) = partner_with_child(store).await;
     let first = fixtures::legal_entity(&child, Environment::Sandbox, 14, "Kunde GmbH");
     store.insert_legal_entity(&first, &[]).await.unwrap();
-    let derived = first.participant_ids().into_iter().nth(1).expect("BE ids derive a VAT id");
+    let derived = first
+        .participant_ids()
+        .into_iter()
+        .nth(1)
+        .expect("BE ids derive a VAT id");
     let mut clash = fixtures::legal_entity(&child, Environment::Sandbox, 99, "Kunde VAT");
     clash.identifier = derived;
-    assert_eq!(store.insert_legal_entity(&clash, &[]).await, Err(StoreError::Duplicate(Uniqueness::ParticipantId)));
+    assert_eq!(
+        store.insert_legal_entity(&clash, &[]).await,
+        Err(StoreError::Duplicate(Uniqueness::ParticipantId))
+    );
 }
 
 /// Archiving an entity lets another entity take its participant ids.
@@ -490,7 +681,10 @@ pub async fn archiving_frees_participant_ids<S: Store>(store: &S) {
     store.insert_legal_entity(&first, &[]).await.unwrap();
     let expected_version = first.version();
     first.apply(Trigger::Archive, T0).unwrap();
-    store.update_legal_entity(&first, expected_version, &[]).await.unwrap();
+    store
+        .update_legal_entity(&first, expected_version, &[])
+        .await
+        .unwrap();
     let successor = fixtures::legal_entity(&child, Environment::Sandbox, 15, "Kunde GmbH");
     store.insert_legal_entity(&successor, &[]).await.unwrap();
 }
@@ -502,15 +696,26 @@ pub async fn stale_legal_entity_update_conflicts<S: Store>(store: &S) {
     store.insert_legal_entity(&entity, &[]).await.unwrap();
     let mut first = entity.clone();
     first.apply(Trigger::StartVerification, T0).unwrap();
-    store.update_legal_entity(&first, entity.version(), &[]).await.unwrap();
+    store
+        .update_legal_entity(&first, entity.version(), &[])
+        .await
+        .unwrap();
     let mut second = entity.clone();
     second.apply(Trigger::Archive, T0).unwrap();
     let before = all_events(store, &partner).await.len();
     let event = EventRecord::legal_entity_transition(&second, entity.status(), &child);
-    assert_eq!(store.update_legal_entity(&second, entity.version(), &[event]).await, Err(StoreError::Conflict));
+    assert_eq!(
+        store
+            .update_legal_entity(&second, entity.version(), &[event])
+            .await,
+        Err(StoreError::Conflict)
+    );
     assert_eq!(all_events(store, &partner).await.len(), before);
     let unknown = fixtures::legal_entity(&child, Environment::Sandbox, 17, "Nobody");
-    assert_eq!(store.update_legal_entity(&unknown, 1, &[]).await, Err(StoreError::NotFound));
+    assert_eq!(
+        store.update_legal_entity(&unknown, 1, &[]).await,
+        Err(StoreError::NotFound)
+    );
 }
 
 /// Status, country and external-id filters; sorting; paging.
@@ -525,22 +730,46 @@ pub async fn list_legal_entities_filters_sorts_and_pages<S: Store>(store: &S) {
     }
     let mut verifying = created[2].clone();
     verifying.apply(Trigger::StartVerification, T0).unwrap();
-    store.update_legal_entity(&verifying, created[2].version(), &[]).await.unwrap();
+    store
+        .update_legal_entity(&verifying, created[2].version(), &[])
+        .await
+        .unwrap();
 
     let by_status = store
-        .list_legal_entities(child.id, Environment::Sandbox, &entity_query(LegalEntityFilter { status: Some(StatusName::Verifying), ..Default::default() }))
+        .list_legal_entities(
+            child.id,
+            Environment::Sandbox,
+            &entity_query(LegalEntityFilter {
+                status: Some(StatusName::Verifying),
+                ..Default::default()
+            }),
+        )
         .await
         .unwrap();
     assert_eq!(by_status.items, vec![verifying]);
 
     let by_external = store
-        .list_legal_entities(child.id, Environment::Sandbox, &entity_query(LegalEntityFilter { external_id: Some(ExternalId::parse("ext-21").unwrap()), ..Default::default() }))
+        .list_legal_entities(
+            child.id,
+            Environment::Sandbox,
+            &entity_query(LegalEntityFilter {
+                external_id: Some(ExternalId::parse("ext-21").unwrap()),
+                ..Default::default()
+            }),
+        )
         .await
         .unwrap();
     assert_eq!(by_external.items, vec![created[1].clone()]);
 
     let by_country = store
-        .list_legal_entities(child.id, Environment::Sandbox, &entity_query(LegalEntityFilter { country: Some(crate::codes::CountryCode::parse("LU").unwrap()), ..Default::default() }))
+        .list_legal_entities(
+            child.id,
+            Environment::Sandbox,
+            &entity_query(LegalEntityFilter {
+                country: Some(crate::codes::CountryCode::parse("LU").unwrap()),
+                ..Default::default()
+            }),
+        )
         .await
         .unwrap();
     assert_eq!(by_country.total, 0);
@@ -551,13 +780,20 @@ pub async fn list_legal_entities_filters_sorts_and_pages<S: Store>(store: &S) {
             Environment::Sandbox,
             &LegalEntityQuery {
                 page: page(1, 2),
-                sort: vec![SortKey { field: LegalEntitySort::CompanyName, direction: Direction::Ascending }],
+                sort: vec![SortKey {
+                    field: LegalEntitySort::CompanyName,
+                    direction: Direction::Ascending,
+                }],
                 filter: LegalEntityFilter::default(),
             },
         )
         .await
         .unwrap();
-    let names: Vec<&str> = sorted.items.iter().map(|entity| entity.company_name.as_str()).collect();
+    let names: Vec<&str> = sorted
+        .items
+        .iter()
+        .map(|entity| entity.company_name.as_str())
+        .collect();
     assert_eq!((names, sorted.total), (vec!["Alpha", "Bravo"], 3));
 }
 
@@ -572,8 +808,17 @@ pub async fn live_legal_entities_skip_archived<S: Store>(store: &S) {
     }
     let version = archived.version();
     archived.apply(Trigger::Archive, T0).unwrap();
-    store.update_legal_entity(&archived, version, &[]).await.unwrap();
-    let mut live: Vec<_> = store.live_legal_entities(child.id).await.unwrap().into_iter().map(|e| e.id).collect();
+    store
+        .update_legal_entity(&archived, version, &[])
+        .await
+        .unwrap();
+    let mut live: Vec<_> = store
+        .live_legal_entities(child.id)
+        .await
+        .unwrap()
+        .into_iter()
+        .map(|e| e.id)
+        .collect();
     live.sort();
     let mut expected = vec![sandbox.id, production.id];
     expected.sort();
@@ -586,16 +831,43 @@ pub async fn events_are_ordered_and_scoped_by_partner<S: Store>(store: &S) {
     let other = fixtures::partner("Partner Two");
     insert_tenant(store, &other).await;
     let entity = fixtures::legal_entity(&child, Environment::Sandbox, 40, "Kunde GmbH");
-    store.insert_legal_entity(&entity, &[EventRecord::legal_entity_created(&entity, &child)]).await.unwrap();
+    store
+        .insert_legal_entity(
+            &entity,
+            &[EventRecord::legal_entity_created(&entity, &child)],
+        )
+        .await
+        .unwrap();
 
-    let first = store.events(EventQuery { partner_id: partner.id, after: 0, limit: 2 }).await.unwrap();
+    let first = store
+        .events(EventQuery {
+            partner_id: partner.id,
+            after: 0,
+            limit: 2,
+        })
+        .await
+        .unwrap();
     assert_eq!(first.len(), 2);
     assert!(first[0].sequence < first[1].sequence);
-    let rest = store.events(EventQuery { partner_id: partner.id, after: first[1].sequence, limit: 10 }).await.unwrap();
+    let rest = store
+        .events(EventQuery {
+            partner_id: partner.id,
+            after: first[1].sequence,
+            limit: 10,
+        })
+        .await
+        .unwrap();
     assert_eq!(rest.len(), 1);
     assert_eq!(rest[0].record.event_type, "legal_entity.created");
     assert!(rest[0].sequence > first[1].sequence);
-    let others = store.events(EventQuery { partner_id: other.id, after: 0, limit: 10 }).await.unwrap();
+    let others = store
+        .events(EventQuery {
+            partner_id: other.id,
+            after: 0,
+            limit: 10,
+        })
+        .await
+        .unwrap();
     assert_eq!(others.len(), 1);
     assert_eq!(others[0].record.tenant_id, other.id);
 }

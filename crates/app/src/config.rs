@@ -1,0 +1,168 @@
+//! Configuration: every setting has a flag and an `EINVOICE_*` environment variable;
+//! `einvoice-gateway --help` (and `serve --help`) lists them.
+
+use std::net::SocketAddr;
+use std::path::PathBuf;
+
+use clap::{Args, Parser, Subcommand, ValueEnum};
+
+/// A self-hostable, multi-tenant e-invoicing gateway (Peppol).
+#[derive(Debug, Parser)]
+#[command(name = "einvoice-gateway", version, about)]
+pub struct Cli {
+    /// Settings shared by every command.
+    #[command(flatten)]
+    pub global: GlobalSettings,
+    /// What to do; `serve` when omitted.
+    #[command(subcommand)]
+    pub command: Option<Command>,
+}
+
+/// Settings shared by every command.
+#[derive(Debug, Clone, Args)]
+pub struct GlobalSettings {
+    /// Directory for the embedded SQLite database and the generated master key.
+    #[arg(
+        long,
+        env = "EINVOICE_DATA_DIR",
+        default_value = "./data",
+        global = true
+    )]
+    pub data_dir: PathBuf,
+
+    /// Database URL; the embedded SQLite file in the data directory when not set.
+    /// Supported: `sqlite://PATH` (or `sqlite:PATH`).
+    #[arg(
+        long,
+        env = "EINVOICE_DATABASE_URL",
+        global = true,
+        hide_env_values = true
+    )]
+    pub database_url: Option<String>,
+
+    /// Base64 of the 32-byte key that seals API-key signing secrets at rest. When not
+    /// set, one is generated on first start and kept in DATA_DIR/master.key (mode 0600).
+    #[arg(
+        long,
+        env = "EINVOICE_MASTER_KEY",
+        global = true,
+        hide_env_values = true
+    )]
+    pub master_key: Option<String>,
+
+    /// Log format: `auto` is human-readable on a terminal and JSON otherwise.
+    #[arg(long, env = "EINVOICE_LOG_FORMAT", value_enum, default_value_t = LogFormat::Auto, global = true)]
+    pub log_format: LogFormat,
+
+    /// Log filter, in `tracing` env-filter syntax (e.g. `info`, `einvoice=debug,info`).
+    #[arg(long, env = "EINVOICE_LOG", default_value = "info", global = true)]
+    pub log: String,
+}
+
+/// How logs are written (to standard error).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum LogFormat {
+    /// Human on a terminal, JSON otherwise.
+    Auto,
+    /// Human-readable lines.
+    Human,
+    /// One JSON object per line.
+    Json,
+}
+
+/// The commands.
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Run the gateway (the default).
+    Serve(ServeSettings),
+    /// Apply the database migrations and exit.
+    Migrate,
+    /// Manage partners.
+    #[command(subcommand)]
+    Partner(PartnerCommand),
+}
+
+/// Settings of `serve`.
+#[derive(Debug, Clone, Args)]
+pub struct ServeSettings {
+    /// Address to listen on.
+    #[arg(long, env = "EINVOICE_LISTEN", default_value = "127.0.0.1:8080")]
+    pub listen: SocketAddr,
+
+    /// Public base URL used in links (e.g. `https://gateway.example.com`); `http://LISTEN`
+    /// when not set.
+    #[arg(long, env = "EINVOICE_PUBLIC_URL")]
+    pub public_url: Option<String>,
+
+    /// Largest request body accepted, in bytes.
+    #[arg(long, env = "EINVOICE_BODY_LIMIT_BYTES", default_value_t = 1024 * 1024)]
+    pub body_limit_bytes: usize,
+
+    /// Seconds after which a request is abandoned with 408.
+    #[arg(long, env = "EINVOICE_REQUEST_TIMEOUT_SECS", default_value_t = 30)]
+    pub request_timeout_secs: u64,
+
+    /// Seconds in-flight requests get to finish after SIGINT/SIGTERM.
+    #[arg(long, env = "EINVOICE_SHUTDOWN_GRACE_SECS", default_value_t = 30)]
+    pub shutdown_grace_secs: u64,
+
+    /// Apply database migrations on start.
+    #[arg(long, env = "EINVOICE_MIGRATE_ON_START", default_value_t = true, action = clap::ArgAction::Set)]
+    pub migrate_on_start: bool,
+}
+
+/// Parses only the serve settings (flags absent: environment variables and defaults).
+#[derive(Debug, Parser)]
+struct ServeOnly {
+    #[command(flatten)]
+    settings: ServeSettings,
+}
+
+impl ServeSettings {
+    /// The settings `serve` gets when no subcommand is given: environment variables,
+    /// then defaults.
+    pub fn default_from_env() -> Self {
+        ServeOnly::parse_from(["einvoice-gateway"]).settings
+    }
+}
+
+/// Partner commands.
+#[derive(Debug, Subcommand)]
+pub enum PartnerCommand {
+    /// Create a partner and print its first API key and signing secret (shown once).
+    Create(PartnerCreate),
+}
+
+/// Arguments of `partner create`.
+#[derive(Debug, Clone, Args)]
+pub struct PartnerCreate {
+    /// The partner's company name.
+    #[arg(long)]
+    pub name: String,
+    /// Environment of the first key; `production` also enables production.
+    #[arg(long, value_enum, default_value_t = EnvironmentArg::Sandbox)]
+    pub environment: EnvironmentArg,
+    /// Billing models the partner's tenants may have.
+    #[arg(long, value_enum, value_delimiter = ',', default_values_t = [BillingModelArg::Seats, BillingModelArg::Flow])]
+    pub billing_models: Vec<BillingModelArg>,
+}
+
+/// `--environment` values.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum EnvironmentArg {
+    /// Sandbox.
+    Sandbox,
+    /// Production.
+    Production,
+}
+
+/// `--billing-models` values.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum BillingModelArg {
+    /// Per legal entity.
+    #[value(name = "SEATS", alias = "seats")]
+    Seats,
+    /// Per document.
+    #[value(name = "FLOW", alias = "flow")]
+    Flow,
+}
