@@ -41,7 +41,7 @@ pub struct GlobalSettings {
     pub database_url: Option<String>,
 
     /// Base64 of the 32-byte key that seals API-key signing secrets at rest. When not
-    /// set, one is generated on first start and kept in DATA_DIR/master.key (mode 0600).
+    /// set, one is generated on first start and kept in `DATA_DIR/master.key` (mode 0600).
     #[arg(
         long,
         env = "EINVOICE_MASTER_KEY",

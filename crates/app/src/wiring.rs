@@ -84,7 +84,7 @@ pub async fn migrate(store: &SqliteStore) -> Result<(), BuildError> {
     Ok(())
 }
 
-/// The master key: from configuration, or from DATA_DIR/master.key, generated there
+/// The master key: from configuration, or from `DATA_DIR/master.key`, generated there
 /// (mode 0600) on first use.
 pub fn master_key(global: &GlobalSettings) -> Result<MasterKey, BuildError> {
     if let Some(text) = &global.master_key {

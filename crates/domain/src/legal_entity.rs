@@ -10,6 +10,7 @@
 //!    │                    verification_failed                    │
 //!                                                                │
 //! production:  verified ── request_attestation ──▶ awaiting_authz ── attest (before expiry) ──▶ attested
+//!              awaiting_authz ── request_attestation ──▶ awaiting_authz (a new link replaces the old one)
 //!              awaiting_authz ── expire_attestation (at/after expiry) ──▶ expired ── request_attestation ──▶ awaiting_authz
 //!              attested ── start_provisioning ──▶ provisioning
 //! sandbox:     verified ── start_provisioning ──▶ provisioning      (no attestation)
@@ -292,7 +293,7 @@ pub enum TransitionError {
         environment: Environment,
     },
     /// Attestation does not exist in sandbox (seed 002 answers 400).
-    #[error("sandbox legal entities need no attestation: they are activated once verified")]
+    #[error("sandbox legal entities need no attestation: once verified they are provisioned and activated")]
     AttestationInSandbox,
     /// The attestation link lapsed before the customer confirmed.
     #[error("the attestation request expired at {expires_at}")]

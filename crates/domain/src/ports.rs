@@ -253,14 +253,17 @@ pub trait TenantStore: Send + Sync {
         query: &TenantQuery,
     ) -> Result<Page<Tenant>, StoreError>;
 
-    /// Saves a changed tenant.
+    /// Saves a changed tenant, the legal entities created with the change (a tenant's
+    /// production default entity when production is enabled) and the events, in one unit.
     ///
     /// # Errors
-    /// MUST return [`StoreError::NotFound`] for an unknown or deleted tenant and
-    /// [`StoreError::Duplicate`] for a taken code.
+    /// MUST return [`StoreError::NotFound`] for an unknown or deleted tenant,
+    /// [`StoreError::Duplicate`] for a taken code or a taken participant id; then
+    /// nothing is written.
     async fn update_tenant(
         &self,
         tenant: &Tenant,
+        new_legal_entities: &[LegalEntity],
         events: &[EventRecord],
     ) -> Result<(), StoreError>;
 

@@ -138,23 +138,21 @@ pub fn parse_list<F: Copy>(
                 Some(name) => (Direction::Descending, name),
                 None => (Direction::Ascending, item),
             };
-            match spec.sort_fields.iter().find(|(known, _)| *known == name) {
-                Some((_, field)) => sort.push(SortKey {
+            if let Some((_, field)) = spec.sort_fields.iter().find(|(known, _)| *known == name) {
+                sort.push(SortKey {
                     field: *field,
                     direction,
-                }),
-                None => {
-                    let known: Vec<&str> =
-                        spec.sort_fields.iter().map(|(known, _)| *known).collect();
-                    problems.push(bad_parameter(
-                        "sort",
-                        "invalid_sort",
-                        format!(
-                            "cannot sort by `{name}`; sortable fields: {}",
-                            known.join(", ")
-                        ),
-                    ));
-                }
+                });
+            } else {
+                let known: Vec<&str> = spec.sort_fields.iter().map(|(known, _)| *known).collect();
+                problems.push(bad_parameter(
+                    "sort",
+                    "invalid_sort",
+                    format!(
+                        "cannot sort by `{name}`; sortable fields: {}",
+                        known.join(", ")
+                    ),
+                ));
             }
         }
     }

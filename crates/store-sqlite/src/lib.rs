@@ -2,10 +2,19 @@
 //! [`SqliteStore`] implements [`TenantStore`], [`ApiKeyStore`], [`LegalEntityStore`] and
 //! [`EventLog`] on one database file.
 //!
-//! ```ignore
+//! ```no_run
+//! # async fn wire() -> Result<(), Box<dyn std::error::Error>> {
+//! use std::path::Path;
+//! use std::sync::Arc;
+//!
+//! use einvoice_domain::ports::Store;
+//! use einvoice_store_sqlite::SqliteStore;
+//!
 //! let store = SqliteStore::open(Path::new("gateway.db")).await?;
 //! store.migrate().await?; // explicit: `open` never changes the schema
 //! let store: Arc<dyn Store> = Arc::new(store);
+//! # Ok(())
+//! # }
 //! ```
 //!
 //! # Decisions

@@ -6,6 +6,7 @@ use async_trait::async_trait;
 use einvoice_domain::codes::{CountryCode, LanguageCode};
 use einvoice_domain::event::EventRecord;
 use einvoice_domain::ids::TenantId;
+use einvoice_domain::legal_entity::LegalEntity;
 use einvoice_domain::participant::VatNumber;
 use einvoice_domain::ports::{
     Page, StoreError, TenantInsert, TenantQuery, TenantSort, TenantStore, VersionedEntity,
@@ -383,10 +384,14 @@ impl TenantStore for SqliteStore {
     async fn update_tenant(
         &self,
         tenant: &Tenant,
+        new_legal_entities: &[LegalEntity],
         events: &[EventRecord],
     ) -> Result<(), StoreError> {
         let mut transaction = self.write().await?;
         update_row(&mut transaction, tenant).await?;
+        for entity in new_legal_entities {
+            insert_entity(&mut transaction, entity).await?;
+        }
         append_events(&mut transaction, events).await?;
         commit(transaction).await
     }

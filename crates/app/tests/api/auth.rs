@@ -87,7 +87,7 @@ async fn tenant_key_on_partner_endpoints_is_403() {
             .post(
                 "/api/v1/tenants",
                 &token,
-                tenant_body("Sneaky SA", json!({})),
+                tenant_body("Sneaky SA", &json!({})),
             )
             .await,
         gateway

@@ -167,7 +167,7 @@ impl TestGateway {
     /// Creates a child tenant of the partner holding `key`; returns its id.
     pub(crate) async fn create_tenant(&self, key: &str, name: &str) -> String {
         let reply = self
-            .post("/api/v1/tenants", key, tenant_body(name, json!({})))
+            .post("/api/v1/tenants", key, tenant_body(name, &json!({})))
             .await;
         assert_eq!(reply.status, StatusCode::CREATED, "{reply:?}");
         reply.id()
@@ -226,7 +226,7 @@ impl TestGateway {
 }
 
 /// A valid tenant create document, with `extra` attributes merged in.
-pub(crate) fn tenant_body(name: &str, extra: Value) -> Value {
+pub(crate) fn tenant_body(name: &str, extra: &Value) -> Value {
     let mut attributes = json!({
         "companyName": name,
         "addressStreet": "1 rue de la Gare",

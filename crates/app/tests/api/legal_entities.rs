@@ -211,8 +211,8 @@ async fn patch_updates_descriptive_fields_and_archived_entities_are_frozen() {
         )
         .await;
     let path = format!("/api/v1/legal-entities/{}", created.id());
-    let patch = json!({ "data": { "type": "legal-entities", "attributes": { "companyName": "Kunde NV", "externalId": "crm-9" } } });
-    let reply = gateway.patch(&path, &key, patch).await;
+    let changes = json!({ "data": { "type": "legal-entities", "attributes": { "companyName": "Kunde NV", "externalId": "crm-9" } } });
+    let reply = gateway.patch(&path, &key, changes).await;
     assert_eq!(reply.attributes()["companyName"], "Kunde NV");
     assert_eq!(reply.attributes()["externalId"], "crm-9");
     let clear = gateway

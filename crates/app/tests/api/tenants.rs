@@ -14,7 +14,7 @@ async fn created_tenant_has_a_derived_code_and_a_default_legal_entity() {
             &gateway.partner_key,
             tenant_body(
                 "Kunde GmbH",
-                json!({ "vatNumber": "BE 0123.456.749", "contactName": "Max Müller" }),
+                &json!({ "vatNumber": "BE 0123.456.749", "contactName": "Max Müller" }),
             ),
         )
         .await;
@@ -125,7 +125,7 @@ async fn unknown_fields_are_refused_with_their_pointer() {
         .post(
             "/api/v1/tenants",
             &gateway.partner_key,
-            tenant_body("Kunde GmbH", json!({ "favouriteColour": "blue" })),
+            tenant_body("Kunde GmbH", &json!({ "favouriteColour": "blue" })),
         )
         .await;
     assert_eq!(
@@ -145,7 +145,7 @@ async fn wrongly_typed_field_points_at_it() {
         .post(
             "/api/v1/tenants",
             &gateway.partner_key,
-            tenant_body("Kunde GmbH", json!({ "companyName": 42 })),
+            tenant_body("Kunde GmbH", &json!({ "companyName": 42 })),
         )
         .await;
     assert_eq!(
@@ -181,7 +181,7 @@ async fn missing_attributes_object_is_required() {
 #[tokio::test]
 async fn wrong_resource_type_is_409() {
     let gateway = TestGateway::spawn().await;
-    let mut body = tenant_body("Kunde GmbH", json!({}));
+    let mut body = tenant_body("Kunde GmbH", &json!({}));
     body["data"]["type"] = json!("invoices");
     let reply = gateway
         .post("/api/v1/tenants", &gateway.partner_key, body)
@@ -224,7 +224,7 @@ async fn oversized_body_is_413() {
     let gateway = TestGateway::spawn_with(|settings| settings.body_limit_bytes = 4096).await;
     let body = tenant_body(
         "Kunde GmbH",
-        json!({ "metadata": { "blob": "x".repeat(5000) } }),
+        &json!({ "metadata": { "blob": "x".repeat(5000) } }),
     );
     let reply = gateway
         .post("/api/v1/tenants", &gateway.partner_key, body)
@@ -245,7 +245,7 @@ async fn metadata_limits_point_at_the_offending_key() {
             &gateway.partner_key,
             tenant_body(
                 "Kunde GmbH",
-                json!({ "metadata": { long_key.clone(): "v", "note": "x".repeat(501) } }),
+                &json!({ "metadata": { long_key.clone(): "v", "note": "x".repeat(501) } }),
             ),
         )
         .await;
@@ -270,7 +270,7 @@ async fn metadata_limits_point_at_the_offending_key() {
         .post(
             "/api/v1/tenants",
             &gateway.partner_key,
-            tenant_body("Kunde GmbH", json!({ "metadata": many })),
+            tenant_body("Kunde GmbH", &json!({ "metadata": many })),
         )
         .await;
     assert_eq!(
@@ -289,7 +289,7 @@ async fn duplicate_tenant_code_is_409() {
         .post(
             "/api/v1/tenants",
             &gateway.partner_key,
-            tenant_body("Kunde  GmbH", json!({})),
+            tenant_body("Kunde  GmbH", &json!({})),
         )
         .await;
     assert_eq!(
@@ -304,7 +304,7 @@ async fn duplicate_tenant_code_is_409() {
         .post(
             "/api/v1/tenants",
             &gateway.partner_key,
-            tenant_body("Kunde GmbH", json!({ "tenantCode": "KUNDE-2" })),
+            tenant_body("Kunde GmbH", &json!({ "tenantCode": "KUNDE-2" })),
         )
         .await;
     assert_eq!(explicit.status, StatusCode::CREATED);
@@ -323,7 +323,7 @@ async fn billing_model_outside_the_partners_subscription_is_422() {
         .post(
             "/api/v1/tenants",
             &seats_only,
-            tenant_body("Kunde GmbH", json!({ "billingModel": "FLOW" })),
+            tenant_body("Kunde GmbH", &json!({ "billingModel": "FLOW" })),
         )
         .await;
     assert_eq!(
@@ -345,15 +345,15 @@ async fn patch_changes_given_fields_and_null_clears_optional_ones() {
             &gateway.partner_key,
             tenant_body(
                 "Kunde GmbH",
-                json!({ "contactName": "Max", "contactPhone": "+352 123 456" }),
+                &json!({ "contactName": "Max", "contactPhone": "+352 123 456" }),
             ),
         )
         .await;
     let path = format!("/api/v1/tenants/{}", created.id());
-    let patch = json!({ "data": { "type": "tenants", "id": created.id(), "attributes": {
+    let changes = json!({ "data": { "type": "tenants", "id": created.id(), "attributes": {
         "companyName": "Kunde AG", "contactName": null, "addressCity": "Esch-sur-Alzette", "billingModel": "FLOW", "metadata": { "crm": "42" }
     } } });
-    let reply = gateway.patch(&path, &gateway.partner_key, patch).await;
+    let reply = gateway.patch(&path, &gateway.partner_key, changes).await;
     assert_eq!(reply.status, StatusCode::OK, "{reply:?}");
     let attributes = reply.attributes();
     assert_eq!(attributes["companyName"], "Kunde AG");
@@ -401,7 +401,7 @@ async fn delete_soft_deletes_and_archives_legal_entities() {
         .post(
             "/api/v1/tenants",
             &gateway.partner_key,
-            tenant_body("Kunde GmbH", json!({ "vatNumber": "LU26375245" })),
+            tenant_body("Kunde GmbH", &json!({ "vatNumber": "LU26375245" })),
         )
         .await;
     let tenant = created.id();
@@ -425,7 +425,7 @@ async fn delete_soft_deletes_and_archives_legal_entities() {
         .post(
             "/api/v1/tenants",
             &gateway.partner_key,
-            tenant_body("Kunde GmbH", json!({ "vatNumber": "LU26375245" })),
+            tenant_body("Kunde GmbH", &json!({ "vatNumber": "LU26375245" })),
         )
         .await;
     assert_eq!(successor.status, StatusCode::CREATED, "{successor:?}");
@@ -442,14 +442,14 @@ async fn taken_vat_participant_id_is_409_on_the_vat_number() {
         .post(
             "/api/v1/tenants",
             &gateway.partner_key,
-            tenant_body("Kunde GmbH", json!({ "vatNumber": "LU26375245" })),
+            tenant_body("Kunde GmbH", &json!({ "vatNumber": "LU26375245" })),
         )
         .await;
     let reply = gateway
         .post(
             "/api/v1/tenants",
             &gateway.partner_key,
-            tenant_body("Other SA", json!({ "vatNumber": "LU26375245" })),
+            tenant_body("Other SA", &json!({ "vatNumber": "LU26375245" })),
         )
         .await;
     assert_eq!(

@@ -380,7 +380,7 @@ impl TenantService {
         let now = self.clock.now();
         tenant.updated_at = now;
         let event = EventRecord::tenant(TenantChange::Updated, &tenant, now);
-        self.tenants.update_tenant(&tenant, &[event]).await?;
+        self.tenants.update_tenant(&tenant, &[], &[event]).await?;
         Ok(tenant)
     }
 
@@ -428,22 +428,29 @@ impl TenantService {
         let now = self.clock.now();
         tenant.production_enabled_at = Some(now);
         tenant.updated_at = now;
-        let mut events = vec![EventRecord::tenant(
-            TenantChange::ProductionEnabled,
-            &tenant,
-            now,
-        )];
-        self.tenants.update_tenant(&tenant, &events).await?;
-        if let Some(entity) = default_legal_entity(&tenant, Environment::Production, now) {
-            events = vec![EventRecord::legal_entity_created(&entity, &tenant)];
-            match self
-                .legal_entities
-                .insert_legal_entity(&entity, &events)
-                .await
-            {
-                Ok(()) | Err(StoreError::Duplicate(Uniqueness::ParticipantId)) => {}
-                Err(error) => return Err(error.into()),
+        let enabled = EventRecord::tenant(TenantChange::ProductionEnabled, &tenant, now);
+        let Some(entity) = default_legal_entity(&tenant, Environment::Production, now) else {
+            self.tenants.update_tenant(&tenant, &[], &[enabled]).await?;
+            return Ok(tenant);
+        };
+        let created = EventRecord::legal_entity_created(&entity, &tenant);
+        match self
+            .tenants
+            .update_tenant(
+                &tenant,
+                std::slice::from_ref(&entity),
+                &[enabled.clone(), created],
+            )
+            .await
+        {
+            Ok(()) => {}
+            // Another tenant already holds the derived participant id in production:
+            // production is enabled all the same, without a default entity; the partner
+            // can create the tenant's entities explicitly.
+            Err(StoreError::Duplicate(Uniqueness::ParticipantId)) => {
+                self.tenants.update_tenant(&tenant, &[], &[enabled]).await?;
             }
+            Err(error) => return Err(error.into()),
         }
         Ok(tenant)
     }

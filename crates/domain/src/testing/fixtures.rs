@@ -27,7 +27,7 @@ pub fn master_key() -> MasterKey {
         .expect("32-byte test key")
 }
 
-/// A valid Belgian enterprise number (mod 97) built from `seed` (0..10_000_000).
+/// A valid Belgian enterprise number (mod 97) built from `seed` (`0..10_000_000`).
 pub fn belgian_enterprise_number(seed: u32) -> String {
     let base = seed % 10_000_000;
     format!("0{base:07}{:02}", 97 - base % 97)

@@ -195,18 +195,33 @@ impl TenantStore for InMemoryStore {
     async fn update_tenant(
         &self,
         tenant: &Tenant,
+        new_legal_entities: &[LegalEntity],
         events: &[EventRecord],
     ) -> Result<(), StoreError> {
         let mut state = self.state();
-        if !state
+        if state
             .tenants
             .get(&tenant.id)
-            .is_some_and(|stored| stored.deleted_at.is_none())
+            .is_none_or(|stored| stored.deleted_at.is_some())
         {
             return Err(StoreError::NotFound);
         }
         if state.code_taken(tenant) {
             return Err(StoreError::Duplicate(Uniqueness::TenantCode));
+        }
+        for (index, entity) in new_legal_entities.iter().enumerate() {
+            let clashes_with_sibling = new_legal_entities[..index].iter().any(|earlier| {
+                earlier.environment == entity.environment
+                    && canonical_ids(earlier)
+                        .iter()
+                        .any(|id| canonical_ids(entity).contains(id))
+            });
+            if clashes_with_sibling || state.participant_ids_taken(entity) {
+                return Err(StoreError::Duplicate(Uniqueness::ParticipantId));
+            }
+        }
+        for entity in new_legal_entities {
+            state.legal_entities.insert(entity.id, entity.clone());
         }
         state.tenants.insert(tenant.id, tenant.clone());
         state.append(events);
@@ -220,10 +235,10 @@ impl TenantStore for InMemoryStore {
         events: &[EventRecord],
     ) -> Result<(), StoreError> {
         let mut state = self.state();
-        if !state
+        if state
             .tenants
             .get(&tenant.id)
-            .is_some_and(|stored| stored.deleted_at.is_none())
+            .is_none_or(|stored| stored.deleted_at.is_some())
         {
             return Err(StoreError::NotFound);
         }

@@ -276,22 +276,24 @@ fn parse_create(attributes: TenantCreateAttributes) -> Result<NewTenant, ApiErro
     })
 }
 
+/// A field that may be absent (keep), `null` (clear) or a value to parse.
+fn clearable<T, E: std::fmt::Display>(
+    problems: &mut Problems,
+    path: &str,
+    code: &str,
+    value: Option<Option<String>>,
+    parse: impl FnOnce(&str) -> Result<T, E>,
+) -> Option<Option<T>> {
+    match value {
+        None => None,
+        Some(None) => Some(None),
+        Some(Some(text)) => problems.parse(path, code, Some(&text), parse).map(Some),
+    }
+}
+
 fn parse_patch(attributes: TenantPatchAttributes) -> Result<TenantPatch, ApiError> {
     let mut problems = Problems::default();
     let a = attributes;
-    fn clearable<T, E: std::fmt::Display>(
-        problems: &mut Problems,
-        path: &str,
-        code: &str,
-        value: Option<Option<String>>,
-        parse: impl FnOnce(&str) -> Result<T, E>,
-    ) -> Option<Option<T>> {
-        match value {
-            None => None,
-            Some(None) => Some(None),
-            Some(Some(text)) => problems.parse(path, code, Some(&text), parse).map(Some),
-        }
-    }
     let patch = TenantPatch {
         company_name: problems.parse(
             "companyName",

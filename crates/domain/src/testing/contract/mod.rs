@@ -4,9 +4,9 @@
 //! `#[tokio::test]` per function in the adapter's own test crate, so no adapter can
 //! silently skip a case:
 //!
-//! ```ignore
+//! ```text
 //! // crates/store-sqlite/tests/contract.rs
-//! einvoice_domain::store_contract!(support::fresh_store().await);
+//! einvoice_domain::store_contract!(support::fresh_store().await); // a Box or guard
 //! ```
 
 use time::Duration;
@@ -26,8 +26,10 @@ use crate::text::{CompanyName, ExternalId};
 
 use super::fixtures::{self, T0};
 
-/// Expands the whole store contract as `#[tokio::test]`s; `$store` is an expression
-/// (it may `.await`) that yields a fresh, empty store.
+/// Expands the whole store contract as `#[tokio::test]`s. `$store` is an expression
+/// (it may `.await`) that yields a pointer to a fresh, empty store: a `Box`, an `Arc`,
+/// or a guard that derefs to the store and keeps its resources (a temporary
+/// directory, a database) alive for the test.
 #[macro_export]
 macro_rules! store_contract {
     ($store:expr) => {
@@ -43,6 +45,7 @@ macro_rules! store_contract {
             list_tenants_pages_sorts_and_filters,
             update_tenant_persists_and_checks_code,
             update_of_unknown_tenant_is_not_found,
+            update_tenant_saves_new_entities_atomically,
             delete_tenant_hides_it_and_archives_its_entities,
             delete_tenant_with_stale_entity_changes_nothing,
             count_partners_counts_partners_only,
@@ -69,7 +72,7 @@ macro_rules! store_contract {
             #[tokio::test]
             async fn $name() {
                 let store = $store;
-                $crate::testing::contract::$name(&store).await;
+                $crate::testing::contract::$name(&*store).await;
             }
         )*
     };
@@ -269,7 +272,11 @@ pub async fn list_tenants_pages_sorts_and_filters<S: Store>(store: &S) {
     insert_tenant(store, &partner).await;
     let names = ["Delta", "alpha", "Charlie", "Bravo", "Echo"];
     for (offset, name) in names.iter().enumerate() {
-        let mut child = fixtures::child(&partner, name, T0 + Duration::seconds(offset as i64));
+        let mut child = fixtures::child(
+            &partner,
+            name,
+            T0 + Duration::seconds(i64::try_from(offset).unwrap()),
+        );
         child.active = *name != "Echo";
         insert_tenant(store, &child).await;
     }
@@ -331,22 +338,66 @@ pub async fn update_tenant_persists_and_checks_code<S: Store>(store: &S) {
     child.active = false;
     child.updated_at = T0 + Duration::minutes(5);
     let event = EventRecord::tenant(TenantChange::Updated, &child, child.updated_at);
-    store.update_tenant(&child, &[event.clone()]).await.unwrap();
+    store
+        .update_tenant(&child, &[], std::slice::from_ref(&event))
+        .await
+        .unwrap();
     assert_eq!(store.tenant(child.id).await.unwrap(), Some(child.clone()));
     assert_eq!(all_events(store, &partner).await.last(), Some(&event));
 
     child.code = TenantCode::parse("SIBLING-SA").unwrap();
     assert_eq!(
-        store.update_tenant(&child, &[]).await,
+        store.update_tenant(&child, &[], &[]).await,
         Err(StoreError::Duplicate(Uniqueness::TenantCode))
     );
+}
+
+/// Entities created with a tenant change are saved with it; a taken participant id
+/// fails the whole change.
+pub async fn update_tenant_saves_new_entities_atomically<S: Store>(store: &S) {
+    let (partner, mut child) = partner_with_child(store).await;
+    child.production_enabled_at = Some(T0 + Duration::hours(1));
+    let entity = fixtures::legal_entity(&child, Environment::Production, 50, "Kunde GmbH");
+    let events = [EventRecord::legal_entity_created(&entity, &child)];
+    store
+        .update_tenant(&child, std::slice::from_ref(&entity), &events)
+        .await
+        .unwrap();
+    assert_eq!(store.tenant(child.id).await.unwrap(), Some(child.clone()));
+    assert_eq!(
+        store
+            .legal_entity(child.id, Environment::Production, entity.id)
+            .await
+            .unwrap(),
+        Some(entity)
+    );
+
+    let sibling = fixtures::child(&partner, "Sibling SA", T0);
+    insert_tenant(store, &sibling).await;
+    let mut changed = sibling.clone();
+    changed.production_enabled_at = Some(T0 + Duration::hours(2));
+    let clash = fixtures::legal_entity(&sibling, Environment::Production, 50, "Sibling SA");
+    let before = all_events(store, &partner).await.len();
+    let result = store
+        .update_tenant(
+            &changed,
+            std::slice::from_ref(&clash),
+            &[EventRecord::legal_entity_created(&clash, &sibling)],
+        )
+        .await;
+    assert_eq!(
+        result,
+        Err(StoreError::Duplicate(Uniqueness::ParticipantId))
+    );
+    assert_eq!(store.tenant(sibling.id).await.unwrap(), Some(sibling));
+    assert_eq!(all_events(store, &partner).await.len(), before);
 }
 
 /// Updating a tenant that does not exist is `NotFound`.
 pub async fn update_of_unknown_tenant_is_not_found<S: Store>(store: &S) {
     let partner = fixtures::partner("Ghost");
     assert_eq!(
-        store.update_tenant(&partner, &[]).await,
+        store.update_tenant(&partner, &[], &[]).await,
         Err(StoreError::NotFound)
     );
 }
@@ -498,7 +549,7 @@ pub async fn list_api_keys_pages_and_sorts<S: Store>(store: &S) {
             &child,
             Environment::Sandbox,
             name,
-            T0 + Duration::seconds(offset as i64),
+            T0 + Duration::seconds(i64::try_from(offset).unwrap()),
         );
         store.insert_api_key(&key, &[]).await.unwrap();
     }
