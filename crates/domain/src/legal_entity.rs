@@ -293,7 +293,9 @@ pub enum TransitionError {
         environment: Environment,
     },
     /// Attestation does not exist in sandbox (seed 002 answers 400).
-    #[error("sandbox legal entities need no attestation: once verified they are provisioned and activated")]
+    #[error(
+        "sandbox legal entities need no attestation: once verified they are provisioned and activated"
+    )]
     AttestationInSandbox,
     /// The attestation link lapsed before the customer confirmed.
     #[error("the attestation request expired at {expires_at}")]
