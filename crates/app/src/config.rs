@@ -31,7 +31,10 @@ pub struct GlobalSettings {
     pub data_dir: PathBuf,
 
     /// Database URL; the embedded SQLite file in the data directory when not set.
-    /// Supported: `sqlite://PATH` (or `sqlite:PATH`).
+    /// Supported: `sqlite://PATH` (or `sqlite:PATH`), and PostgreSQL as
+    /// `postgres://USER[:PASSWORD]@HOST[:PORT]/DATABASE` (or `postgresql://`), with
+    /// libpq-style parameters such as `sslmode=require` or, to use a schema other than
+    /// `public`, `options=-c%20search_path%3DSCHEMA`.
     #[arg(
         long,
         env = "EINVOICE_DATABASE_URL",
@@ -80,6 +83,46 @@ pub enum Command {
     /// Manage partners.
     #[command(subcommand)]
     Partner(PartnerCommand),
+    /// Check and render business documents offline (no server, no database).
+    #[command(subcommand)]
+    Document(DocumentCommand),
+}
+
+/// Offline business-document commands.
+#[derive(Debug, Subcommand)]
+pub enum DocumentCommand {
+    /// Check a JSON business document against every rule; prints each violation (rule
+    /// id, JSON pointer, message) and exits 1 when the document is invalid.
+    Validate(DocumentFile),
+    /// Render a JSON business document in a wire format (after checking it).
+    Render(RenderArgs),
+}
+
+/// A JSON business document file (`-` for standard input).
+#[derive(Debug, Clone, Args)]
+pub struct DocumentFile {
+    /// The JSON file: the JSON:API envelope or the bare attributes.
+    pub file: PathBuf,
+}
+
+/// Arguments of `document render`.
+#[derive(Debug, Clone, Args)]
+pub struct RenderArgs {
+    /// The JSON file: the JSON:API envelope or the bare attributes.
+    pub file: PathBuf,
+    /// The wire format.
+    #[arg(long, value_enum, default_value_t = RenderFormat::Ubl)]
+    pub format: RenderFormat,
+    /// Where to write the rendition; standard output when not given.
+    #[arg(long)]
+    pub out: Option<PathBuf>,
+}
+
+/// Wire formats `document render` produces.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum RenderFormat {
+    /// UBL 2.1, Peppol BIS Billing 3.0.
+    Ubl,
 }
 
 /// Settings of `serve`.

@@ -3,5 +3,6 @@
 //! call the same function.
 
 pub mod config;
+pub mod documents;
 pub mod telemetry;
 pub mod wiring;

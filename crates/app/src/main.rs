@@ -1,11 +1,19 @@
-//! `einvoice-gateway`: serve the gateway, migrate its database, create partners.
+//! `einvoice-gateway`: serve the gateway, migrate its database, create partners, check
+//! and render business documents offline.
 
 use std::process::ExitCode;
 
+// mimalloc: the document pipeline allocates many small strings; it measured 10-55 %
+// faster than the system allocator (docs/BENCHMARKS.md).
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 use clap::Parser as _;
 use einvoice_app::config::{
-    BillingModelArg, Cli, Command, EnvironmentArg, PartnerCommand, ServeSettings,
+    BillingModelArg, Cli, Command, DocumentCommand, EnvironmentArg, PartnerCommand, RenderFormat,
+    ServeSettings,
 };
+use einvoice_app::documents;
 use einvoice_app::wiring::{self, BuildError};
 use einvoice_domain::environment::Environment;
 use einvoice_domain::service::NewPartner;
@@ -23,6 +31,7 @@ async fn main() -> ExitCode {
         Some(Command::Partner(PartnerCommand::Create(args))) => {
             create_partner(&cli.global, args).await
         }
+        Some(Command::Document(command)) => return document(command),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,
@@ -39,6 +48,7 @@ async fn serve(
     settings: &ServeSettings,
 ) -> Result<(), BuildError> {
     let running = wiring::start(global, settings).await?;
+    let shutdown = shutdown_signal()?;
     if let Some(credentials) = &running.bootstrap {
         println!("A sandbox partner was created for you; these credentials are shown only once.");
         println!("partner id: {}", credentials.partner.id);
@@ -49,37 +59,29 @@ async fn serve(
         );
     }
     println!("einvoice-gateway listening on http://{}", running.addr);
-    shutdown_signal().await;
+    shutdown.await;
     tracing::info!("shutdown requested; finishing in-flight requests");
     running.shutdown().await;
     Ok(())
 }
 
-async fn shutdown_signal() {
-    let interrupt = async {
-        if let Err(error) = tokio::signal::ctrl_c().await {
-            tracing::error!(%error, "cannot listen for SIGINT");
-            std::future::pending::<()>().await;
-        }
+/// Registers the SIGINT and SIGTERM handlers at once (before the gateway says it is
+/// listening, so a signal sent right after that line is never missed) and returns a
+/// future that completes on the first of them.
+fn shutdown_signal() -> Result<impl std::future::Future<Output = ()>, BuildError> {
+    use tokio::signal::unix::{SignalKind, signal};
+    let register = |kind: SignalKind| {
+        signal(kind)
+            .map_err(|error| BuildError::Startup(format!("cannot listen for signals: {error}")))
     };
-    #[cfg(unix)]
-    let terminate = async {
-        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
-            Ok(mut signal) => {
-                signal.recv().await;
-            }
-            Err(error) => {
-                tracing::error!(%error, "cannot listen for SIGTERM");
-                std::future::pending::<()>().await;
-            }
+    let mut interrupt = register(SignalKind::interrupt())?;
+    let mut terminate = register(SignalKind::terminate())?;
+    Ok(async move {
+        tokio::select! {
+            _ = interrupt.recv() => {},
+            _ = terminate.recv() => {},
         }
-    };
-    #[cfg(not(unix))]
-    let terminate = std::future::pending::<()>();
-    tokio::select! {
-        () = interrupt => {},
-        () = terminate => {},
-    }
+    })
 }
 
 async fn migrate(global: &einvoice_app::config::GlobalSettings) -> Result<(), BuildError> {
@@ -128,4 +130,68 @@ async fn create_partner(
     println!("partner key: {}", key.token.expose());
     println!("signing secret: {}", key.signing_secret.expose());
     Ok(())
+}
+
+/// Exit codes of the document commands: 0 valid, 1 invalid, 2 unusable input.
+fn document(command: DocumentCommand) -> ExitCode {
+    let path = match &command {
+        DocumentCommand::Validate(args) => &args.file,
+        DocumentCommand::Render(args) => &args.file,
+    };
+    let input = if path.as_os_str() == "-" {
+        let mut buffer = Vec::new();
+        std::io::Read::read_to_end(&mut std::io::stdin(), &mut buffer).map(|_| buffer)
+    } else {
+        std::fs::read(path)
+    };
+    let json = match input {
+        Ok(json) => json,
+        Err(error) => {
+            eprintln!("error: cannot read {}: {error}", path.display());
+            return ExitCode::from(2);
+        }
+    };
+    match command {
+        DocumentCommand::Validate(_) => match documents::check_json(&json) {
+            Ok(valid) => {
+                let warnings = documents::warnings(&valid);
+                if !warnings.is_empty() {
+                    println!("{warnings}");
+                }
+                println!("valid");
+                ExitCode::SUCCESS
+            }
+            Err(refusal) => {
+                println!("{}", documents::report(&refusal));
+                println!("invalid");
+                ExitCode::from(1)
+            }
+        },
+        DocumentCommand::Render(args) => {
+            let RenderFormat::Ubl = args.format;
+            match documents::render_ubl(&json) {
+                Ok((valid, xml)) => {
+                    let warnings = documents::warnings(&valid);
+                    if !warnings.is_empty() {
+                        eprintln!("{warnings}");
+                    }
+                    match args.out {
+                        Some(out) => {
+                            if let Err(error) = std::fs::write(&out, xml) {
+                                eprintln!("error: cannot write {}: {error}", out.display());
+                                return ExitCode::from(2);
+                            }
+                        }
+                        None => print!("{xml}"),
+                    }
+                    ExitCode::SUCCESS
+                }
+                Err(refusal) => {
+                    eprintln!("{}", documents::report(&refusal));
+                    eprintln!("invalid: nothing rendered");
+                    ExitCode::from(1)
+                }
+            }
+        }
+    }
 }

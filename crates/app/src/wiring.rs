@@ -8,10 +8,12 @@ use std::time::Duration;
 
 use einvoice_domain::api_key::IssuedApiKey;
 use einvoice_domain::clock::{Clock, SystemClock};
+use einvoice_domain::ports::Store;
 use einvoice_domain::secret::MasterKey;
 use einvoice_domain::service::{ApiKeyService, LegalEntityService, PartnerService, TenantService};
 use einvoice_domain::tenant::Tenant;
 use einvoice_http_axum::{AppState, HttpSettings};
+use einvoice_store_postgres::PgStore;
 use einvoice_store_sqlite::SqliteStore;
 use tokio::sync::oneshot;
 use tokio::task::JoinHandle;
@@ -21,8 +23,11 @@ use crate::config::{GlobalSettings, ServeSettings};
 /// Why the gateway could not start.
 #[derive(Debug, thiserror::Error)]
 pub enum BuildError {
-    /// The database URL is not one this build supports.
-    #[error("unsupported database URL `{0}`: this build supports sqlite://PATH")]
+    /// The database URL's scheme is not one this build supports (only the scheme is
+    /// kept: the rest of a URL may hold a password).
+    #[error(
+        "unsupported database URL scheme `{0}`: this build supports sqlite://PATH and postgres://... (or postgresql://...)"
+    )]
     UnsupportedDatabase(String),
     /// The database could not be opened or migrated.
     #[error("database: {0}")]
@@ -43,22 +48,108 @@ pub enum BuildError {
     Startup(String),
 }
 
-/// Where the SQLite database lives.
-pub fn database_path(global: &GlobalSettings) -> Result<PathBuf, BuildError> {
-    match &global.database_url {
-        None => Ok(global.data_dir.join("einvoice.db")),
-        Some(url) => url
-            .strip_prefix("sqlite://")
-            .or_else(|| url.strip_prefix("sqlite:"))
-            .filter(|path| !path.is_empty())
-            .map(PathBuf::from)
-            .ok_or_else(|| BuildError::UnsupportedDatabase(url.clone())),
+/// Which database the configuration names.
+#[derive(Clone, PartialEq, Eq)]
+pub enum Database {
+    /// A SQLite database file (the default: `DATA_DIR/einvoice.db`).
+    Sqlite(PathBuf),
+    /// A PostgreSQL connection URL.
+    Postgres(String),
+}
+
+impl std::fmt::Debug for Database {
+    /// Redacting: a PostgreSQL URL may hold a password.
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Self::Sqlite(path) => f.debug_tuple("Sqlite").field(path).finish(),
+            Self::Postgres(_) => f.write_str("Postgres(<url redacted>)"),
+        }
     }
 }
 
-/// Opens the store (creating the data directory and database file if needed).
-pub async fn open_store(global: &GlobalSettings) -> Result<Arc<SqliteStore>, BuildError> {
-    let path = database_path(global)?;
+/// The database of `global`: `EINVOICE_DATABASE_URL` when set (`sqlite://PATH`,
+/// `sqlite:PATH`, `postgres://...` or `postgresql://...`), else the SQLite file in the data
+/// directory.
+pub fn database(global: &GlobalSettings) -> Result<Database, BuildError> {
+    let Some(url) = &global.database_url else {
+        return Ok(Database::Sqlite(global.data_dir.join("einvoice.db")));
+    };
+    if url.starts_with("postgres://") || url.starts_with("postgresql://") {
+        return Ok(Database::Postgres(url.clone()));
+    }
+    url.strip_prefix("sqlite://")
+        .or_else(|| url.strip_prefix("sqlite:"))
+        .filter(|path| !path.is_empty())
+        .map(|path| Database::Sqlite(PathBuf::from(path)))
+        .ok_or_else(|| {
+            let scheme = url.split_once(':').map_or("", |(scheme, _)| scheme);
+            BuildError::UnsupportedDatabase(scheme.to_owned())
+        })
+}
+
+/// The store the configuration selects, opened once and shared by every service. Cheap
+/// to clone.
+#[derive(Debug, Clone)]
+pub enum Stores {
+    /// The embedded SQLite store.
+    Sqlite(Arc<SqliteStore>),
+    /// The PostgreSQL store.
+    Postgres(Arc<PgStore>),
+}
+
+impl Stores {
+    /// Applies the store's embedded migrations; idempotent.
+    pub async fn migrate(&self) -> Result<(), BuildError> {
+        let result = match self {
+            Self::Sqlite(store) => store.migrate().await.map_err(|error| error.to_string()),
+            Self::Postgres(store) => store.migrate().await.map_err(|error| error.to_string()),
+        };
+        result.map_err(BuildError::Database)
+    }
+
+    /// Whether every migration has been applied (a readiness check).
+    pub async fn is_migrated(&self) -> Result<bool, BuildError> {
+        let result = match self {
+            Self::Sqlite(store) => store.is_migrated().await.map_err(|error| error.to_string()),
+            Self::Postgres(store) => store.is_migrated().await.map_err(|error| error.to_string()),
+        };
+        result.map_err(BuildError::Database)
+    }
+
+    /// Checks that the database answers (a liveness check).
+    pub async fn ping(&self) -> Result<(), BuildError> {
+        let result = match self {
+            Self::Sqlite(store) => store.ping().await.map_err(|error| error.to_string()),
+            Self::Postgres(store) => store.ping().await.map_err(|error| error.to_string()),
+        };
+        result.map_err(BuildError::Database)
+    }
+
+    /// Closes the store's connections; later calls fail.
+    pub async fn close(&self) {
+        match self {
+            Self::Sqlite(store) => store.close().await,
+            Self::Postgres(store) => store.close().await,
+        }
+    }
+}
+
+/// Opens the configured store: the SQLite file (creating its directory and the file if
+/// needed), or a pool of connections to PostgreSQL. Does not migrate.
+pub async fn open_store(global: &GlobalSettings) -> Result<Stores, BuildError> {
+    match database(global)? {
+        Database::Sqlite(path) => open_sqlite(&path).await,
+        Database::Postgres(url) => {
+            let store = PgStore::connect(&url)
+                .await
+                .map_err(|error| BuildError::Database(error.to_string()))?;
+            tracing::info!("PostgreSQL store connected");
+            Ok(Stores::Postgres(Arc::new(store)))
+        }
+    }
+}
+
+async fn open_sqlite(path: &Path) -> Result<Stores, BuildError> {
     if let Some(parent) = path
         .parent()
         .filter(|parent| !parent.as_os_str().is_empty())
@@ -67,19 +158,16 @@ pub async fn open_store(global: &GlobalSettings) -> Result<Arc<SqliteStore>, Bui
             BuildError::Database(format!("cannot create {}: {error}", parent.display()))
         })?;
     }
-    let store = SqliteStore::open(&path)
+    let store = SqliteStore::open(path)
         .await
         .map_err(|error| BuildError::Database(error.to_string()))?;
     tracing::info!(path = %path.display(), "SQLite store opened");
-    Ok(Arc::new(store))
+    Ok(Stores::Sqlite(Arc::new(store)))
 }
 
 /// Applies migrations.
-pub async fn migrate(store: &SqliteStore) -> Result<(), BuildError> {
-    store
-        .migrate()
-        .await
-        .map_err(|error| BuildError::Database(error.to_string()))?;
+pub async fn migrate(store: &Stores) -> Result<(), BuildError> {
+    store.migrate().await?;
     tracing::info!("database migrations applied");
     Ok(())
 }
@@ -143,7 +231,15 @@ pub struct Services {
 }
 
 /// Wires the services to `store`.
-pub fn services(store: &Arc<SqliteStore>, master_key: MasterKey) -> Services {
+pub fn services(store: &Stores, master_key: MasterKey) -> Services {
+    match store {
+        Stores::Sqlite(store) => services_over(store, master_key),
+        Stores::Postgres(store) => services_over(store, master_key),
+    }
+}
+
+/// Wires the services to one concrete store, which serves every port.
+fn services_over<S: Store + 'static>(store: &Arc<S>, master_key: MasterKey) -> Services {
     let clock: Arc<dyn Clock> = Arc::new(SystemClock);
     let tenants = TenantService::new(store.clone(), store.clone(), clock.clone());
     Services {
@@ -178,7 +274,7 @@ pub struct Running {
     pub bootstrap: Option<Credentials>,
     shutdown: Option<oneshot::Sender<()>>,
     server: JoinHandle<std::io::Result<()>>,
-    store: Arc<SqliteStore>,
+    store: Stores,
     grace: Duration,
 }
 

@@ -8,6 +8,7 @@
 pub mod api_key;
 pub mod clock;
 pub mod codes;
+pub mod document;
 pub mod environment;
 pub mod event;
 pub mod ids;

@@ -17,6 +17,8 @@ pub enum MetadataError {
     KeyLength { key: String, max: usize },
     #[error("values must be at most {max} characters long")]
     ValueTooLong { key: String, max: usize },
+    #[error("keys and values must not contain control characters other than tab and line breaks")]
+    ControlCharacters { key: String },
 }
 
 impl MetadataError {
@@ -24,7 +26,9 @@ impl MetadataError {
     pub fn key(&self) -> Option<&str> {
         match self {
             Self::TooManyKeys { .. } => None,
-            Self::KeyLength { key, .. } | Self::ValueTooLong { key, .. } => Some(key),
+            Self::KeyLength { key, .. }
+            | Self::ValueTooLong { key, .. }
+            | Self::ControlCharacters { key } => Some(key),
         }
     }
 }
@@ -53,6 +57,10 @@ impl Metadata {
                     key: key.clone(),
                     max: Self::MAX_KEY_CHARS,
                 });
+            }
+            let forbidden = |c: char| c.is_control() && !matches!(c, '\t' | '\n' | '\r');
+            if key.chars().any(forbidden) || value.chars().any(forbidden) {
+                problems.push(MetadataError::ControlCharacters { key: key.clone() });
             }
             if value.chars().count() > Self::MAX_VALUE_CHARS {
                 problems.push(MetadataError::ValueTooLong {
@@ -129,6 +137,20 @@ mod tests {
                 max: 500
             }]
         );
+    }
+
+    #[test]
+    fn nul_in_a_value_is_refused() {
+        let errors = Metadata::parse(map(&[("a", "x\u{0}y")])).unwrap_err();
+        assert_eq!(
+            errors,
+            vec![MetadataError::ControlCharacters { key: "a".into() }]
+        );
+    }
+
+    #[test]
+    fn line_breaks_in_a_value_are_accepted() {
+        assert!(Metadata::parse(map(&[("a", "line one\nline two")])).is_ok());
     }
 
     #[test]

@@ -2,18 +2,49 @@
 
 use einvoice_app::config::{GlobalSettings, LogFormat, ServeSettings};
 use einvoice_app::wiring::{self, Running, Services};
+use einvoice_store_postgres::testing::{DATABASE_URL_VARIABLE, TestSchema};
 use reqwest::{Method, StatusCode};
 use serde_json::{Value, json};
 
-/// A running gateway with its data directory and first partner's key.
+/// The variable that selects the end-to-end tests' store: `sqlite` (the default) or
+/// `postgres`.
+const STORE_VARIABLE: &str = "EINVOICE_E2E_STORE";
+
+/// A running gateway with its data directory (and PostgreSQL schema, when the tests run
+/// on PostgreSQL) and first partner's key.
 pub(crate) struct TestGateway {
     pub(crate) base: String,
     pub(crate) partner_key: String,
     pub(crate) partner_id: String,
     pub(crate) global: GlobalSettings,
     client: reqwest::Client,
+    // Field order is drop order: the server before its data.
     _running: Running,
     _dir: tempfile::TempDir,
+    _schema: Option<TestSchema>,
+}
+
+/// The database of one test gateway: `None` for SQLite in the data directory (the
+/// default), or, with `EINVOICE_E2E_STORE=postgres`, the URL of a fresh schema in the
+/// database named by `EINVOICE_TEST_DATABASE_URL`, and the schema's guard.
+async fn test_database() -> Option<(String, TestSchema)> {
+    match std::env::var(STORE_VARIABLE).as_deref() {
+        Err(std::env::VarError::NotPresent) | Ok("" | "sqlite") => None,
+        Ok("postgres") => {
+            let url = std::env::var(DATABASE_URL_VARIABLE)
+                .ok()
+                .filter(|url| !url.trim().is_empty())
+                .unwrap_or_else(|| {
+                    panic!("{STORE_VARIABLE}=postgres needs {DATABASE_URL_VARIABLE}")
+                });
+            let schema = TestSchema::create(&url)
+                .await
+                .expect("create a test schema");
+            Some((schema.url().to_owned(), schema))
+        }
+        Ok(other) => panic!("{STORE_VARIABLE} must be `sqlite` or `postgres`, not `{other}`"),
+        Err(std::env::VarError::NotUnicode(_)) => panic!("{STORE_VARIABLE} is not unicode"),
+    }
 }
 
 /// A response: status, headers and JSON body (`Value::Null` when empty).
@@ -65,9 +96,10 @@ impl TestGateway {
 
     pub(crate) async fn spawn_with(adjust: impl FnOnce(&mut ServeSettings)) -> Self {
         let dir = tempfile::tempdir().expect("temp dir");
+        let (database_url, schema) = test_database().await.unzip();
         let global = GlobalSettings {
             data_dir: dir.path().to_path_buf(),
-            database_url: None,
+            database_url,
             master_key: None,
             log_format: LogFormat::Human,
             log: "warn".to_owned(),
@@ -88,6 +120,12 @@ impl TestGateway {
             .bootstrap
             .as_ref()
             .expect("first start creates a partner");
+        if schema.is_some() {
+            assert!(
+                !dir.path().join("einvoice.db").exists(),
+                "the gateway must not use SQLite when {STORE_VARIABLE}=postgres"
+            );
+        }
         Self {
             base: format!("http://{}", running.addr),
             partner_key: credentials.key.token.expose().to_owned(),
@@ -96,11 +134,13 @@ impl TestGateway {
             client: reqwest::Client::new(),
             _running: running,
             _dir: dir,
+            _schema: schema,
         }
     }
 
     /// The domain services over the gateway's own database (a second pool on the
-    /// same file), for set-ups the API deliberately does not offer (e.g. partners).
+    /// same file or schema), for set-ups the API deliberately does not offer (e.g.
+    /// partners).
     pub(crate) async fn services(&self) -> Services {
         let store = wiring::open_store(&self.global).await.expect("store");
         wiring::services(

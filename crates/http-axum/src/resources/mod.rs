@@ -189,6 +189,7 @@ impl Problems {
                         MetadataError::TooManyKeys { .. } => "metadata_too_many_keys",
                         MetadataError::KeyLength { .. } => "metadata_key_length",
                         MetadataError::ValueTooLong { .. } => "metadata_value_too_long",
+                        MetadataError::ControlCharacters { .. } => "metadata_control_characters",
                     };
                     self.push(&pointer, code, format!("metadata: {error}"));
                 }
