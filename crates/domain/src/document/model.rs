@@ -536,6 +536,10 @@ pub struct Document {
     /// Values present in the source but not readable as their type (UBL only), by the
     /// pointer of their term; the typed field is then `None`.
     pub unparsed: Vec<Unparsed>,
+    /// Electronic addresses (UBL `cbc:EndpointID`) standing outside the seller and the
+    /// buyer (UBL only). They carry no business term; they are kept because
+    /// PEPPOL-EN16931-CL008 judges the scheme of every `EndpointID`, wherever it is.
+    pub other_electronic_addresses: Vec<Identifier>,
 }
 
 /// A value present in a source document that could not be read as its term's type: a date
@@ -605,6 +609,7 @@ impl Document {
             totals: Totals::default(),
             lines: Vec::new(),
             unparsed: Vec::new(),
+            other_electronic_addresses: Vec::new(),
         }
     }
 

@@ -86,6 +86,22 @@ impl Cx {
 }
 
 /// Maps the root element (already known to be a UBL `Invoice` or `CreditNote`).
+/// Every `cbc:EndpointID` outside the seller's and the buyer's party (those are BT-34
+/// and BT-49), wherever it stands, for PEPPOL-EN16931-CL008.
+fn other_endpoints(element: &Element, found: &mut Vec<Identifier>) {
+    for child in element.children() {
+        match (child.namespace(), child.name()) {
+            (Namespace::Cac, "AccountingSupplierParty" | "AccountingCustomerParty") => {}
+            (Namespace::Cbc, "EndpointID") => {
+                if let Some(identifier) = identifier(Some(child)) {
+                    found.push(identifier);
+                }
+            }
+            _ => other_endpoints(child, found),
+        }
+    }
+}
+
 pub(super) fn document(root: &Element) -> Document {
     let kind = if root.namespace() == Namespace::CreditNote {
         DocumentKind::CreditNote
@@ -223,6 +239,7 @@ pub(super) fn document(root: &Element) -> Document {
         .map(|(index, element)| line(element, index, &mut cx))
         .collect();
     document.unparsed = cx.unparsed;
+    other_endpoints(root, &mut document.other_electronic_addresses);
     document
 }
 

@@ -1014,6 +1014,15 @@ fn codes(vars: &Vars<'_>, findings: &mut Findings) {
             }
         }
     }
+    // EndpointIDs outside the seller and buyer carry no business term (UBL input only):
+    // reported on the document as a whole.
+    for other in &document.other_electronic_addresses {
+        if let Some(scheme) = other.scheme_id.as_deref() {
+            if !xpath::in_list(code_lists::EAS, scheme) {
+                findings.fail(&CL008, "");
+            }
+        }
+    }
     if let Some(code) = document.type_code.as_deref() {
         match document.kind {
             DocumentKind::Invoice => {
