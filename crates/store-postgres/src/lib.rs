@@ -63,6 +63,7 @@
 //! [`StoreError::NotFound`]: einvoice_domain::ports::StoreError::NotFound
 
 mod api_keys;
+mod documents;
 mod convert;
 mod error;
 mod events;

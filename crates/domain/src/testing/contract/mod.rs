@@ -26,6 +26,9 @@ use crate::text::{CompanyName, ExternalId};
 
 use super::fixtures::{self, T0};
 
+mod documents;
+pub use documents::*;
+
 /// Expands the whole store contract as `#[tokio::test]`s. `$store` is an expression
 /// (it may `.await`) that yields a pointer to a fresh, empty store: a `Box`, an `Arc`,
 /// or a guard that derefs to the store and keeps its resources (a temporary
@@ -65,6 +68,11 @@ macro_rules! store_contract {
             list_legal_entities_filters_sorts_and_pages,
             live_legal_entities_skip_archived,
             events_are_ordered_and_scoped_by_partner,
+            documents_round_trip_with_content_and_events,
+            documents_are_scoped_by_tenant_and_environment,
+            document_insert_is_atomic,
+            document_updates_check_the_version,
+            list_documents_filters_sorts_and_pages,
         );
     };
     (@each $store:expr; $($name:ident),* $(,)?) => {
