@@ -6,11 +6,14 @@ use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use std::time::Duration;
 
+use einvoice_document_json::ParseLimits;
 use einvoice_domain::api_key::IssuedApiKey;
 use einvoice_domain::clock::{Clock, SystemClock};
 use einvoice_domain::ports::Store;
 use einvoice_domain::secret::MasterKey;
-use einvoice_domain::service::{ApiKeyService, LegalEntityService, PartnerService, TenantService};
+use einvoice_domain::service::{
+    ApiKeyService, DocumentService, LegalEntityService, PartnerService, TenantService,
+};
 use einvoice_domain::tenant::Tenant;
 use einvoice_http_axum::{AppState, HttpSettings};
 use einvoice_store_postgres::PgStore;
@@ -228,6 +231,8 @@ pub struct Services {
     pub api_keys: ApiKeyService,
     /// Legal entity use cases.
     pub legal_entities: LegalEntityService,
+    /// Business document use cases.
+    pub documents: DocumentService,
 }
 
 /// Wires the services to `store`.
@@ -251,7 +256,13 @@ fn services_over<S: Store + 'static>(store: &Arc<S>, master_key: MasterKey) -> S
             clock.clone(),
             master_key,
         ),
-        legal_entities: LegalEntityService::new(store.clone(), clock),
+        legal_entities: LegalEntityService::new(store.clone(), clock.clone()),
+        documents: DocumentService::new(
+            store.clone(),
+            store.clone(),
+            vec![Arc::new(einvoice_render_ubl::UblRenderer)],
+            clock,
+        ),
         tenants,
     }
 }
@@ -339,10 +350,13 @@ pub async fn start(
         tenants: services.tenants,
         api_keys: services.api_keys,
         legal_entities: services.legal_entities,
+        documents: services.documents,
+        document_limits: ParseLimits::default(),
         base_url,
     };
     let http = HttpSettings {
         body_limit_bytes: settings.body_limit_bytes,
+        document_body_limit_bytes: settings.document_body_limit_bytes,
         request_timeout: Duration::from_secs(settings.request_timeout_secs),
     };
     let router = einvoice_http_axum::router(state, http);

@@ -31,10 +31,7 @@ fn xsd(kind: &str) -> PathBuf {
 /// skipped with a message, unless `EINVOICE_REQUIRE_XMLLINT=1` (set by `.ci/run`, which
 /// installs it) makes its absence a failure.
 fn xmllint_available() -> bool {
-    let found = Command::new("xmllint")
-        .arg("--version")
-        .output()
-        .is_ok();
+    let found = Command::new("xmllint").arg("--version").output().is_ok();
     if !found {
         assert!(
             std::env::var_os("EINVOICE_REQUIRE_XMLLINT").is_none(),

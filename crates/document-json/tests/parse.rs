@@ -1350,10 +1350,13 @@ fn resources_need_the_envelope_and_point_from_the_root() {
             .collect()
     };
     assert_eq!(
-        problems(
-            &invoice_with(r#""lines":[{"netUnitPrice":{"amount":"abc"}}]"#)
-        ),
-        one("/data/attributes/lines/0/netUnitPrice/amount", codes::INVALID_DECIMAL)
+        problems(&invoice_with(
+            r#""lines":[{"netUnitPrice":{"amount":"abc"}}]"#
+        )),
+        one(
+            "/data/attributes/lines/0/netUnitPrice/amount",
+            codes::INVALID_DECIMAL
+        )
     );
     assert_eq!(
         problems(br#"{"data":{"type":"invoices","attributes":{"@type":"InvoiceDocument"}}}"#),

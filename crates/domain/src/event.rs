@@ -10,8 +10,8 @@ use time::format_description::well_known::Rfc3339;
 use crate::api_key::ApiKey;
 use crate::environment::Environment;
 use crate::ids::{ApiKeyId, DocumentId, EventId, LegalEntityId, TenantId};
-use crate::rendition::{self, DocumentStatus, Rendition};
 use crate::legal_entity::{LegalEntity, LegalEntityStatus};
+use crate::rendition::{self, DocumentStatus, Rendition};
 use crate::tenant::Tenant;
 use crate::text::ExternalId;
 

@@ -13,9 +13,9 @@ use async_trait::async_trait;
 
 use crate::api_key::{ApiKey, KeyHash};
 use crate::codes::CountryCode;
+use crate::document::ValidDocument;
 use crate::environment::Environment;
 use crate::event::{EventRecord, StoredEvent};
-use crate::document::ValidDocument;
 use crate::ids::{ApiKeyId, DocumentId, LegalEntityId, ProcessId, TenantId};
 use crate::legal_entity::{LegalEntity, StatusName};
 use crate::rendition::{DocumentStatusName, Flow, Format, NewRendition, Rendition};

@@ -537,7 +537,10 @@ mod tests {
             DocumentTrigger::Fail(StatusReason::new("receiver_unknown", "no SMP entry")),
         )
         .expect("allowed");
-        assert_eq!(failed.reason().map(StatusReason::code), Some("receiver_unknown"));
+        assert_eq!(
+            failed.reason().map(StatusReason::code),
+            Some("receiver_unknown")
+        );
         assert_eq!(
             DocumentStatus::from_parts("FAILED", None, None),
             Err("status FAILED needs a reason".to_owned())
@@ -564,7 +567,10 @@ mod tests {
         for kind in [DocumentKind::Invoice, DocumentKind::CreditNote] {
             assert_eq!(parse_kind(kind_name(kind)), Some(kind));
         }
-        assert_eq!(Format::parse("UBL_PEPPOL_BIS_3"), Some(Format::UblPeppolBis3));
+        assert_eq!(
+            Format::parse("UBL_PEPPOL_BIS_3"),
+            Some(Format::UblPeppolBis3)
+        );
         assert_eq!(Target::parse("PEPPOL"), Some(Target::Peppol));
     }
 }

@@ -11,7 +11,8 @@ mod router;
 
 pub use router::{HttpSettings, router};
 
-use einvoice_domain::service::{ApiKeyService, LegalEntityService, TenantService};
+use einvoice_document_json::ParseLimits;
+use einvoice_domain::service::{ApiKeyService, DocumentService, LegalEntityService, TenantService};
 
 /// The JSON:API media type, used for every `/api/v1` response.
 pub const JSON_API_MEDIA_TYPE: &str = "application/vnd.api+json";
@@ -25,6 +26,10 @@ pub struct AppState {
     pub api_keys: ApiKeyService,
     /// Legal entity use cases.
     pub legal_entities: LegalEntityService,
+    /// Business document use cases.
+    pub documents: DocumentService,
+    /// Limits on the business documents the API parses.
+    pub document_limits: ParseLimits,
     /// The gateway's public base URL without a trailing slash, e.g. `https://gw.example.com`.
     pub base_url: String,
 }

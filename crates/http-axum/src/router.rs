@@ -15,7 +15,7 @@ use tower_http::timeout::TimeoutLayer;
 use tower_http::trace::TraceLayer;
 
 use crate::error::ApiError;
-use crate::resources::{api_keys, legal_entities, tenants};
+use crate::resources::{api_keys, documents, legal_entities, tenants};
 use crate::{AppState, JSON_API_MEDIA_TYPE};
 
 const REQUEST_ID: HeaderName = HeaderName::from_static("x-request-id");
@@ -25,6 +25,9 @@ const REQUEST_ID: HeaderName = HeaderName::from_static("x-request-id");
 pub struct HttpSettings {
     /// Largest request body accepted (413 above).
     pub body_limit_bytes: usize,
+    /// Largest business document body accepted (`/documents`; attachments make them
+    /// larger than other requests).
+    pub document_body_limit_bytes: usize,
     /// Time after which a request is answered 408 and abandoned.
     pub request_timeout: Duration,
 }
@@ -33,6 +36,7 @@ impl Default for HttpSettings {
     fn default() -> Self {
         Self {
             body_limit_bytes: 1024 * 1024,
+            document_body_limit_bytes: 32 * 1024 * 1024,
             request_timeout: Duration::from_secs(30),
         }
     }
@@ -40,6 +44,14 @@ impl Default for HttpSettings {
 
 /// The whole HTTP surface.
 pub fn router(state: AppState, settings: HttpSettings) -> Router {
+    let document_routes = Router::new()
+        .route("/documents/business-documents", post(documents::submit))
+        .route("/documents/validate", post(documents::validate))
+        .route("/documents", get(documents::list))
+        .route("/documents/{id}", get(documents::get))
+        .route("/documents/{id}/status", get(documents::status))
+        .route("/documents/{id}/content", get(documents::content))
+        .layer(DefaultBodyLimit::max(settings.document_body_limit_bytes));
     let api = Router::new()
         .route("/tenants", post(tenants::create).get(tenants::list))
         .route(
@@ -73,6 +85,7 @@ pub fn router(state: AppState, settings: HttpSettings) -> Router {
                 .patch(legal_entities::update)
                 .delete(legal_entities::archive),
         )
+        .merge(document_routes)
         .fallback(route_not_found)
         .method_not_allowed_fallback(method_not_allowed)
         .layer(middleware::map_response(json_api_content_type));

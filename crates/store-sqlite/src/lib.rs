@@ -55,8 +55,8 @@
 //! [`StoreError::NotFound`]: einvoice_domain::ports::StoreError::NotFound
 
 mod api_keys;
-mod documents;
 mod convert;
+mod documents;
 mod error;
 mod events;
 mod legal_entities;

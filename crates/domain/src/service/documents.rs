@@ -148,7 +148,9 @@ impl DocumentService {
                 rendition,
             });
         }
-        self.documents.insert_documents(&renditions, &events).await?;
+        self.documents
+            .insert_documents(&renditions, &events)
+            .await?;
         Ok(Submission {
             process_id,
             renditions,
@@ -205,7 +207,10 @@ impl DocumentService {
             (Ok(sender), Ok(receiver)) => (sender, receiver),
             (sender, receiver) => {
                 return Err(ServiceError::Invalid(
-                    [sender.err(), receiver.err()].into_iter().flatten().collect(),
+                    [sender.err(), receiver.err()]
+                        .into_iter()
+                        .flatten()
+                        .collect(),
                 ));
             }
         };

@@ -12,13 +12,12 @@ use crate::environment::Environment;
 use crate::event::{EventRecord, StoredEvent};
 use crate::ids::{ApiKeyId, DocumentId, LegalEntityId, TenantId};
 use crate::legal_entity::LegalEntity;
-use crate::rendition::{NewRendition, Rendition};
 use crate::ports::{
     ApiKeyQuery, ApiKeySort, ApiKeyStore, Direction, DocumentQuery, DocumentSort, DocumentStore,
-    EventLog, EventQuery, LegalEntityQuery,
-    LegalEntitySort, LegalEntityStore, Page, SortKey, StoreError, TenantInsert, TenantQuery,
-    TenantSort, TenantStore, Uniqueness, VersionedEntity,
+    EventLog, EventQuery, LegalEntityQuery, LegalEntitySort, LegalEntityStore, Page, SortKey,
+    StoreError, TenantInsert, TenantQuery, TenantSort, TenantStore, Uniqueness, VersionedEntity,
 };
+use crate::rendition::{NewRendition, Rendition};
 use crate::tenant::{Tenant, TenantKind};
 
 #[derive(Debug, Default)]
@@ -476,9 +475,10 @@ impl DocumentStore for InMemoryStore {
             return Err(StoreError::Unexpected("duplicate document id".to_owned()));
         }
         for new in documents {
-            state
-                .documents
-                .insert(new.rendition.id, (new.rendition.clone(), new.content.clone()));
+            state.documents.insert(
+                new.rendition.id,
+                (new.rendition.clone(), new.content.clone()),
+            );
         }
         state.append(events);
         Ok(())

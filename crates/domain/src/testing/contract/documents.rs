@@ -8,8 +8,8 @@ use crate::environment::Environment;
 use crate::event::EventRecord;
 use crate::ids::{DocumentId, ProcessId};
 use crate::ports::{
-    Direction, DocumentFilter, DocumentQuery, DocumentSort, ListQuery, PageRequest, SortKey,
-    Store, StoreError,
+    Direction, DocumentFilter, DocumentQuery, DocumentSort, ListQuery, PageRequest, SortKey, Store,
+    StoreError,
 };
 use crate::rendition::{
     DocumentStatus, DocumentStatusName, DocumentTrigger, Flow, Format, NewRendition, Rendition,
@@ -104,7 +104,10 @@ pub async fn documents_round_trip_with_content_and_events<S: Store>(store: &S) {
         .collect();
     assert_eq!(
         types,
-        ["document.queued_for_validation", "document.queued_for_validation"]
+        [
+            "document.queued_for_validation",
+            "document.queued_for_validation"
+        ]
     );
 }
 
@@ -114,7 +117,10 @@ pub async fn documents_are_scoped_by_tenant_and_environment<S: Store>(store: &S)
     let other = fixtures::child(&partner, "Other BV", T0);
     super::insert_tenant(store, &other).await;
     let document = rendition(&child, Environment::Sandbox, ProcessId::new(), 1);
-    store.insert_documents(&[new(&document)], &[]).await.unwrap();
+    store
+        .insert_documents(&[new(&document)], &[])
+        .await
+        .unwrap();
 
     for (tenant, environment) in [
         (other.id, Environment::Sandbox),
@@ -147,7 +153,10 @@ pub async fn document_insert_is_atomic<S: Store>(store: &S) {
     let (partner, child) = partner_with_child(store).await;
     let process = ProcessId::new();
     let existing = rendition(&child, Environment::Sandbox, process, 1);
-    store.insert_documents(&[new(&existing)], &[]).await.unwrap();
+    store
+        .insert_documents(&[new(&existing)], &[])
+        .await
+        .unwrap();
     let before = all_events(store, &partner).await.len();
 
     let fresh = rendition(&child, Environment::Sandbox, process, 2);
@@ -171,7 +180,10 @@ pub async fn document_insert_is_atomic<S: Store>(store: &S) {
 pub async fn document_updates_check_the_version<S: Store>(store: &S) {
     let (partner, child) = partner_with_child(store).await;
     let mut document = rendition(&child, Environment::Sandbox, ProcessId::new(), 1);
-    store.insert_documents(&[new(&document)], &[]).await.unwrap();
+    store
+        .insert_documents(&[new(&document)], &[])
+        .await
+        .unwrap();
     let stale = document.clone();
 
     let read_version = document.version();
@@ -222,7 +234,9 @@ pub async fn document_updates_check_the_version<S: Store>(store: &S) {
     );
     let unknown = rendition(&child, Environment::Sandbox, ProcessId::new(), 1);
     assert_eq!(
-        store.update_document(&unknown, unknown.version(), &[]).await,
+        store
+            .update_document(&unknown, unknown.version(), &[])
+            .await,
         Err(StoreError::NotFound)
     );
 }
@@ -237,7 +251,11 @@ pub async fn list_documents_filters_sorts_and_pages<S: Store>(store: &S) {
         let mut document = rendition(
             &child,
             Environment::Sandbox,
-            if minutes < 2 { process } else { ProcessId::new() },
+            if minutes < 2 {
+                process
+            } else {
+                ProcessId::new()
+            },
             minutes,
         );
         document.facts.issue_date = date!(2026 - 05 - 01) - Duration::days(minutes);
@@ -252,7 +270,10 @@ pub async fn list_documents_filters_sorts_and_pages<S: Store>(store: &S) {
                 .apply(DocumentTrigger::ValidationPassed, document.created_at)
                 .unwrap();
         }
-        store.insert_documents(&[new(&document)], &[]).await.unwrap();
+        store
+            .insert_documents(&[new(&document)], &[])
+            .await
+            .unwrap();
         all.push(document);
     }
     let list = |filter: DocumentFilter| async {
@@ -265,7 +286,10 @@ pub async fn list_documents_filters_sorts_and_pages<S: Store>(store: &S) {
     };
     let pick = |indexes: &[usize]| indexes.iter().map(|&i| all[i].id).collect::<Vec<_>>();
 
-    assert_eq!(list(DocumentFilter::default()).await, pick(&[0, 1, 2, 3, 4, 5]));
+    assert_eq!(
+        list(DocumentFilter::default()).await,
+        pick(&[0, 1, 2, 3, 4, 5])
+    );
     assert_eq!(
         list(DocumentFilter {
             process_id: Some(process),
