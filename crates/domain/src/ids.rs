@@ -71,6 +71,10 @@ id_type!(
     /// Identifies a domain event.
     EventId
 );
+id_type!(
+    /// Identifies a durable job (also the idempotency key of its effect).
+    JobId
+);
 
 #[cfg(test)]
 mod tests {

@@ -52,7 +52,7 @@ async fn insert_tenant(store: &PgStore, tenant: &Tenant) {
         tenant: tenant.clone(),
         legal_entity: None,
         api_key: None,
-        events: vec![fixtures::created_event(tenant)],
+        events: vec![fixtures::created_event(tenant)], jobs: Vec::new(),
     };
     store.insert_tenant(&insert).await.expect("insert tenant");
 }
@@ -201,7 +201,7 @@ async fn reconnected_store_sees_the_data() {
         events: vec![
             fixtures::created_event(&partner),
             EventRecord::legal_entity_created(&entity, &partner),
-        ],
+        ], jobs: Vec::new(),
     };
     store.insert_tenant(&insert).await.unwrap();
     store.close().await;
@@ -231,7 +231,7 @@ async fn reconnected_store_sees_the_data() {
     // The participant id is still held after reconnecting.
     let clash = fixtures::legal_entity(&partner, Environment::Sandbox, 1, "Clash SA");
     assert_eq!(
-        reconnected.insert_legal_entity(&clash, &[]).await,
+        reconnected.insert_legal_entity(&clash, &[], &[]).await,
         Err(StoreError::Duplicate(Uniqueness::ParticipantId))
     );
 }
@@ -257,7 +257,7 @@ async fn concurrent_inserts_of_one_participant_id_let_exactly_one_win() {
                     &format!("Racer {attempt}"),
                 );
                 let event = EventRecord::legal_entity_created(&entity, &partner);
-                store.insert_legal_entity(&entity, &[event]).await
+                store.insert_legal_entity(&entity, &[event], &[]).await
             })
         })
         .collect();
@@ -294,7 +294,7 @@ async fn concurrent_inserts_of_one_tenant_code_let_exactly_one_win() {
                     events: vec![fixtures::created_event(&child)],
                     tenant: child,
                     legal_entity: None,
-                    api_key: None,
+                    api_key: None, jobs: Vec::new(),
                 };
                 store.insert_tenant(&insert).await
             })
@@ -323,7 +323,7 @@ async fn concurrent_updates_of_one_version_let_exactly_one_win() {
     let partner = fixtures::partner("Partner One");
     insert_tenant(&store, &partner).await;
     let entity = fixtures::legal_entity(&partner, Environment::Sandbox, 43, "Partner One SA");
-    store.insert_legal_entity(&entity, &[]).await.unwrap();
+    store.insert_legal_entity(&entity, &[], &[]).await.unwrap();
 
     let tasks: Vec<_> = (0..10)
         .map(|_| {
@@ -337,7 +337,7 @@ async fn concurrent_updates_of_one_version_let_exactly_one_win() {
                     .expect("allowed");
                 let event = EventRecord::legal_entity_transition(&changed, previous, &partner);
                 store
-                    .update_legal_entity(&changed, expected_version, &[event])
+                    .update_legal_entity(&changed, expected_version, &[event], &[])
                     .await
             })
         })
@@ -392,7 +392,7 @@ async fn feed_reader_during_concurrent_writes_misses_nothing() {
                     );
                     let event = EventRecord::legal_entity_created(&entity, &partner);
                     store
-                        .insert_legal_entity(&entity, &[event])
+                        .insert_legal_entity(&entity, &[event], &[])
                         .await
                         .expect("insert");
                 }
@@ -523,7 +523,7 @@ async fn unparsable_stored_value_is_unexpected() {
     let partner = fixtures::partner("Partner One");
     insert_tenant(&store, &partner).await;
     let entity = fixtures::legal_entity(&partner, Environment::Sandbox, 44, "Partner One SA");
-    store.insert_legal_entity(&entity, &[]).await.unwrap();
+    store.insert_legal_entity(&entity, &[], &[]).await.unwrap();
 
     let mut raw = raw_connection(&schema).await;
     sqlx::query("UPDATE legal_entities SET company_name = ' ' WHERE id = $1")

@@ -35,7 +35,7 @@ async fn insert_tenant(store: &SqliteStore, tenant: &Tenant) {
         tenant: tenant.clone(),
         legal_entity: None,
         api_key: None,
-        events: vec![fixtures::created_event(tenant)],
+        events: vec![fixtures::created_event(tenant)], jobs: Vec::new(),
     };
     store.insert_tenant(&insert).await.expect("insert tenant");
 }
@@ -131,7 +131,7 @@ async fn reopened_store_sees_the_data() {
         events: vec![
             fixtures::created_event(&partner),
             EventRecord::legal_entity_created(&entity, &partner),
-        ],
+        ], jobs: Vec::new(),
     };
     store.insert_tenant(&insert).await.unwrap();
     store.close().await;
@@ -161,7 +161,7 @@ async fn reopened_store_sees_the_data() {
     // The participant id is still held after the restart.
     let clash = fixtures::legal_entity(&partner, Environment::Sandbox, 1, "Clash SA");
     assert_eq!(
-        reopened.insert_legal_entity(&clash, &[]).await,
+        reopened.insert_legal_entity(&clash, &[], &[]).await,
         Err(StoreError::Duplicate(Uniqueness::ParticipantId))
     );
 }
@@ -185,7 +185,7 @@ async fn concurrent_inserts_of_one_participant_id_let_exactly_one_win() {
                     &format!("Racer {attempt}"),
                 );
                 let event = EventRecord::legal_entity_created(&entity, &partner);
-                store.insert_legal_entity(&entity, &[event]).await
+                store.insert_legal_entity(&entity, &[event], &[]).await
             })
         })
         .collect();
@@ -220,7 +220,7 @@ async fn concurrent_inserts_of_one_tenant_code_let_exactly_one_win() {
                     events: vec![fixtures::created_event(&child)],
                     tenant: child,
                     legal_entity: None,
-                    api_key: None,
+                    api_key: None, jobs: Vec::new(),
                 };
                 store.insert_tenant(&insert).await
             })
@@ -246,7 +246,7 @@ async fn concurrent_updates_of_one_version_let_exactly_one_win() {
     let partner = fixtures::partner("Partner One");
     insert_tenant(&store, &partner).await;
     let entity = fixtures::legal_entity(&partner, Environment::Sandbox, 43, "Partner One SA");
-    store.insert_legal_entity(&entity, &[]).await.unwrap();
+    store.insert_legal_entity(&entity, &[], &[]).await.unwrap();
 
     let tasks: Vec<_> = (0..10)
         .map(|_| {
@@ -258,7 +258,7 @@ async fn concurrent_updates_of_one_version_let_exactly_one_win() {
                     .apply(Trigger::StartVerification, T0)
                     .expect("allowed");
                 store
-                    .update_legal_entity(&changed, expected_version, &[])
+                    .update_legal_entity(&changed, expected_version, &[], &[])
                     .await
             })
         })
@@ -345,7 +345,7 @@ async fn unparsable_stored_value_is_unexpected() {
     let partner = fixtures::partner("Partner One");
     insert_tenant(&store, &partner).await;
     let entity = fixtures::legal_entity(&partner, Environment::Sandbox, 44, "Partner One SA");
-    store.insert_legal_entity(&entity, &[]).await.unwrap();
+    store.insert_legal_entity(&entity, &[], &[]).await.unwrap();
 
     let url = format!("sqlite://{}", database(&dir).display());
     let mut raw = sqlx::SqliteConnection::connect(&url).await.unwrap();

@@ -104,7 +104,7 @@ impl PartnerService {
             tenant,
             legal_entity: None,
             api_key: Some(issued.key.clone()),
-            events,
+            events, jobs: Vec::new(),
         };
         self.tenants.insert_tenant(&insert).await?;
         Ok((insert.tenant, issued))

@@ -8,7 +8,9 @@ mod in_memory;
 
 pub use in_memory::InMemoryStore;
 
-pub use crate::ports::{MockApiKeyStore, MockEventLog, MockLegalEntityStore, MockTenantStore};
+pub use crate::ports::{
+    MockApiKeyStore, MockEventLog, MockJobQueue, MockLegalEntityStore, MockTenantStore,
+};
 
 use std::sync::Mutex;
 
