@@ -58,6 +58,7 @@ mod api_keys;
 mod convert;
 mod error;
 mod events;
+mod jobs;
 mod legal_entities;
 mod list;
 mod tenants;
