@@ -66,6 +66,7 @@ mod api_keys;
 mod convert;
 mod error;
 mod events;
+mod jobs;
 mod legal_entities;
 mod list;
 mod tenants;

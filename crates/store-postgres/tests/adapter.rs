@@ -135,6 +135,8 @@ async fn migrations_create_the_tables_in_the_urls_schema_only() {
             "_sqlx_migrations",
             "api_keys",
             "events",
+            "job_probe_counts",
+            "jobs",
             "legal_entities",
             "legal_entity_participant_ids",
             "tenants"
