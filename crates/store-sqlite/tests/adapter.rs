@@ -366,3 +366,40 @@ async fn unparsable_stored_value_is_unexpected() {
     assert!(message.contains("legal_entities.company_name"), "{message}");
     assert!(message.contains(&entity.id.to_string()), "{message}");
 }
+
+/// The lease test: 4 stores on one file (as 4 processes would open it), 4 tasks each on
+/// a multi-threaded runtime, claim 300 jobs at once; no job is ever held by two workers,
+/// and each completes exactly once.
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn many_workers_never_hold_the_same_job() {
+    use std::collections::HashSet;
+    use std::sync::{Arc, Mutex};
+
+    use einvoice_domain::job::ProbeCounter;
+    use einvoice_domain::ports::JobQueue;
+    use einvoice_domain::testing::contract::{exclusive_worker, ready_probes};
+
+    let dir = TempDir::new().unwrap();
+    let first = open_migrated(&dir).await;
+    first.enqueue(&ready_probes("lease", 300)).await.unwrap();
+    let held = Arc::new(Mutex::new(HashSet::new()));
+    let mut tasks = Vec::new();
+    for process in 0..4 {
+        let store = Arc::new(SqliteStore::open(&database(&dir)).await.expect("open"));
+        for task in 0..4 {
+            let (store, held) = (store.clone(), held.clone());
+            tasks.push(tokio::spawn(async move {
+                exclusive_worker(&*store, &format!("p{process}-t{task}"), 3, &held).await
+            }));
+        }
+    }
+    let mut completed = Vec::new();
+    for task in tasks {
+        completed.extend(task.await.expect("worker"));
+    }
+    let unique: HashSet<_> = completed.iter().collect();
+    assert_eq!((completed.len(), unique.len()), (300, 300));
+    let counter = ProbeCounter::parse("lease").unwrap();
+    assert_eq!(first.probe_count(&counter).await.unwrap(), 300);
+    assert_eq!(first.job_counts().await.unwrap().done, 300);
+}

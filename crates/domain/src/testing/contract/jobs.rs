@@ -544,3 +544,60 @@ pub async fn concurrent_claims_never_share_a_job<S: Store>(store: &S) {
     assert_eq!(store.probe_count(&counter("many")).await.unwrap(), 60);
     assert_eq!(store.job_counts().await.unwrap().done, 60);
 }
+
+/// Probe jobs for the lease tests: `count` jobs of counter `name`, ready at `T0`.
+pub fn ready_probes(name: &str, count: usize) -> Vec<NewJob> {
+    (0..count).map(|_| NewJob::new(probe(name), T0)).collect()
+}
+
+/// One worker of the adapters' lease tests (run many on threads, connections or
+/// processes against one store): claims `batch` probe jobs at a time under a long
+/// lease until none is left, marks each claimed job in `held` while it works on it
+/// (panicking if another worker holds it at that moment), and completes it with its
+/// counted effect. Returns the ids it completed.
+///
+/// # Panics
+/// When a job it claimed is held by another worker, or a store call fails.
+pub async fn exclusive_worker<S: Store + ?Sized>(
+    store: &S,
+    worker: &str,
+    batch: u32,
+    held: &std::sync::Mutex<HashSet<JobId>>,
+) -> Vec<JobId> {
+    let clock = crate::clock::SystemClock;
+    let mut done = Vec::new();
+    loop {
+        let request = ClaimRequest {
+            worker: WorkerId::new(worker),
+            kinds: vec![JobKind::Probe],
+            limit: batch,
+            now: clock.now(),
+            lease_for: Duration::minutes(5),
+        };
+        let claimed = store.claim(&request).await.expect("claim");
+        if claimed.is_empty() {
+            return done;
+        }
+        for job in claimed {
+            let JobPayload::Probe(probe) = &job.payload;
+            assert!(
+                held.lock().expect("held").insert(job.id()),
+                "job {} claimed by {worker} while another worker holds it",
+                job.id()
+            );
+            // The "work": a round trip to the store while the job is held.
+            let stored = store.job(job.id()).await.expect("read").expect("exists");
+            assert_eq!(stored.worker, Some(WorkerId::new(worker)));
+            held.lock().expect("held").remove(&job.id());
+            store
+                .complete(
+                    &job.lease,
+                    &JobEffect::CountProbe(probe.counter.clone()),
+                    clock.now(),
+                )
+                .await
+                .expect("the only holder completes");
+            done.push(job.id());
+        }
+    }
+}
