@@ -243,32 +243,30 @@ async fn jobs_on(store: &wiring::Stores, command: JobsCommand) -> Result<(), Bui
 fn job_line(job: &Job) -> String {
     use time::format_description::well_known::Rfc3339;
     let at = |at: time::OffsetDateTime| at.format(&Rfc3339).unwrap_or_default();
-    let mut line = format!(
-        "{} {} {} attempts {}/{} created {}",
-        job.id,
-        job.payload.kind(),
-        job.state,
-        job.attempts,
-        job.max_attempts,
-        at(job.created_at)
-    );
+    let mut parts = vec![
+        job.id.to_string(),
+        job.payload.kind().to_string(),
+        job.state.to_string(),
+        format!("attempts {}/{}", job.attempts, job.max_attempts),
+        format!("created {}", at(job.created_at)),
+    ];
     match job.state {
-        JobState::Queued => line.push_str(&format!(" run_at {}", at(job.run_at))),
+        JobState::Queued => parts.push(format!("run_at {}", at(job.run_at))),
         JobState::Running => {
             if let (Some(worker), Some(until)) = (&job.worker, job.lease_expires_at) {
-                line.push_str(&format!(" worker {worker} lease_until {}", at(until)));
+                parts.push(format!("worker {worker} lease_until {}", at(until)));
             }
         }
         JobState::Done | JobState::Dead => {
             if let Some(finished) = job.finished_at {
-                line.push_str(&format!(" finished {}", at(finished)));
+                parts.push(format!("finished {}", at(finished)));
             }
         }
     }
     if let Some(error) = &job.last_error {
-        line.push_str(&format!(" last_error {error:?}"));
+        parts.push(format!("last_error {error:?}"));
     }
-    line
+    parts.join(" ")
 }
 
 /// Exit codes of the document commands: 0 valid, 1 invalid, 2 unusable input.

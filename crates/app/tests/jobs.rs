@@ -261,10 +261,7 @@ async fn crash_test(database: Database) {
     // Exactly once: each completion adds one in its own transaction, and a job is
     // completed at most once (its lease fences every other holder).
     let counter = ProbeCounter::parse("crash").unwrap();
-    assert_eq!(
-        store.job_queue().probe_count(&counter).await.unwrap(),
-        JOBS
-    );
+    assert_eq!(store.job_queue().probe_count(&counter).await.unwrap(), JOBS);
     // The killed worker's jobs were taken over by survivors after their leases expired.
     for orphan in &orphans {
         let job = store
@@ -296,7 +293,9 @@ async fn two_gateways_share_one_queue(database: Database) {
     let second = spawn_serve(&database, "gateway-2", &serve_args);
     for gateway in [&first, &second] {
         let addr = gateway.addr.as_deref().expect("serves the API");
-        let health = reqwest::get(format!("{addr}/healthz")).await.expect("health");
+        let health = reqwest::get(format!("{addr}/healthz"))
+            .await
+            .expect("health");
         assert!(health.status().is_success());
     }
     database.run(&[
@@ -311,16 +310,10 @@ async fn two_gateways_share_one_queue(database: Database) {
     ]);
     wait_until_done(&store, JOBS, Duration::from_secs(60)).await;
     let counter = ProbeCounter::parse("shared").unwrap();
-    assert_eq!(
-        store.job_queue().probe_count(&counter).await.unwrap(),
-        JOBS
-    );
+    assert_eq!(store.job_queue().probe_count(&counter).await.unwrap(), JOBS);
     let done = jobs(&store, Some(JobState::Done)).await;
     assert_eq!(done.len(), 120);
-    assert!(
-        done.iter().all(|job| job.attempts == 1),
-        "no job ran twice"
-    );
+    assert!(done.iter().all(|job| job.attempts == 1), "no job ran twice");
     for gateway in [&first, &second] {
         let share = done
             .iter()

@@ -109,13 +109,15 @@ impl JobPayload {
     }
 
     /// Reads a stored kind and payload back.
-    pub fn from_stored(kind: &str, payload: serde_json::Value) -> Result<Self, PayloadError> {
+    pub fn from_stored(kind: &str, payload: &serde_json::Value) -> Result<Self, PayloadError> {
         let error = |message: String| PayloadError {
             kind: kind.to_owned(),
             message,
         };
         if JobKind::parse(kind).is_none() {
-            return Err(error("unknown kind (written by a newer version?)".to_owned()));
+            return Err(error(
+                "unknown kind (written by a newer version?)".to_owned(),
+            ));
         }
         serde_json::from_value(serde_json::json!({ "kind": kind, "payload": payload }))
             .map_err(|cause| error(cause.to_string()))
@@ -489,11 +491,13 @@ pub struct RetryPolicy {
 }
 
 impl RetryPolicy {
-    /// The delay before the retry that follows failed attempt `attempt` (from 1):
-    /// exponential with "equal jitter". The nominal delay is `min(cap, base * 2^(attempt
-    /// - 1))`; the actual one is half of it plus `jitter` (in `[0, 1]`, clamped) times
-    /// the other half. So retries spread out (no thundering herd after an outage) yet
-    /// never come sooner than half the nominal delay.
+    /// The delay before the retry that follows failed attempt number `attempt` (from
+    /// 1): exponential with "equal jitter".
+    ///
+    /// The nominal delay is `min(cap, base * 2^(attempt-1))`; the actual delay is half
+    /// of it plus `jitter` (in `[0, 1]`, clamped) times the other half. So retries
+    /// spread out (no thundering herd after an outage) yet never come sooner than half
+    /// the nominal delay.
     pub fn backoff(&self, attempt: u32, jitter: f64) -> Duration {
         let exponent = attempt.saturating_sub(1).min(30);
         let nominal = self
@@ -588,7 +592,7 @@ mod tests {
             serde_json::json!({"counter": "crash-test", "workMs": 20, "failAttempts": 1})
         );
         assert_eq!(
-            JobPayload::from_stored(payload.kind().as_str(), json),
+            JobPayload::from_stored(payload.kind().as_str(), &json),
             Ok(payload)
         );
     }
@@ -596,12 +600,12 @@ mod tests {
     #[test]
     fn unknown_kinds_and_bad_payloads_are_refused() {
         let json = serde_json::json!({"counter": "x"});
-        assert!(JobPayload::from_stored("launch_rocket", json.clone()).is_err());
+        assert!(JobPayload::from_stored("launch_rocket", &json).is_err());
         assert!(
-            JobPayload::from_stored("probe", serde_json::json!({"counter": "UPPER"})).is_err()
+            JobPayload::from_stored("probe", &serde_json::json!({"counter": "UPPER"})).is_err()
         );
-        assert!(JobPayload::from_stored("probe", serde_json::json!({"count": 1})).is_err());
-        assert!(JobPayload::from_stored("probe", json).is_ok());
+        assert!(JobPayload::from_stored("probe", &serde_json::json!({"count": 1})).is_err());
+        assert!(JobPayload::from_stored("probe", &json).is_ok());
     }
 
     #[test]

@@ -10,8 +10,8 @@
 use async_trait::async_trait;
 use einvoice_domain::ids::JobId;
 use einvoice_domain::job::{
-    ClaimRequest, ClaimedJob, DedupeKey, Job, JobCounts, JobEffect, JobFailure, JobKind,
-    JobLease, JobListQuery, JobPayload, JobState, NewJob, ProbeCounter, WorkerId, stored_error,
+    ClaimRequest, ClaimedJob, DedupeKey, Job, JobCounts, JobEffect, JobFailure, JobKind, JobLease,
+    JobListQuery, JobPayload, JobState, NewJob, ProbeCounter, WorkerId, stored_error,
 };
 use einvoice_domain::ports::{JobQueue, StoreError};
 use sqlx::PgConnection;
@@ -60,7 +60,7 @@ struct ClaimedRow {
 fn payload(
     context: RowContext,
     kind: &str,
-    json: serde_json::Value,
+    json: &serde_json::Value,
 ) -> Result<JobPayload, StoreError> {
     JobPayload::from_stored(kind, json).map_err(|error| context.invalid("payload", error))
 }
@@ -80,7 +80,7 @@ impl TryFrom<JobRow> for Job {
         let context = RowContext::new("jobs", row.id);
         Ok(Self {
             id: JobId::from_uuid(row.id),
-            payload: payload(context, &row.kind, row.payload)?,
+            payload: payload(context, &row.kind, &row.payload)?,
             state: context.parse("state", &row.state, |text| {
                 JobState::parse(text).ok_or("unknown state")
             })?,
@@ -152,7 +152,11 @@ impl JobQueue for PgStore {
         if request.kinds.is_empty() || request.limit == 0 {
             return Ok(Vec::new());
         }
-        let kinds: Vec<&str> = request.kinds.iter().map(|kind| JobKind::as_str(*kind)).collect();
+        let kinds: Vec<&str> = request
+            .kinds
+            .iter()
+            .map(|kind| JobKind::as_str(*kind))
+            .collect();
         let token = Uuid::new_v4();
         let expires_at = request.now + request.lease_for;
         let mut transaction = self.write().await?;
@@ -200,7 +204,7 @@ impl JobQueue for PgStore {
             .map(|row| {
                 let context = RowContext::new("jobs", row.id);
                 Ok(ClaimedJob {
-                    payload: payload(context, &row.kind, row.payload)?,
+                    payload: payload(context, &row.kind, &row.payload)?,
                     attempt: count(context, "attempts", row.attempts)?,
                     max_attempts: count(context, "max_attempts", row.max_attempts)?,
                     reclaimed: row.previous_state == "running",

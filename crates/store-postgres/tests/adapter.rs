@@ -52,7 +52,8 @@ async fn insert_tenant(store: &PgStore, tenant: &Tenant) {
         tenant: tenant.clone(),
         legal_entity: None,
         api_key: None,
-        events: vec![fixtures::created_event(tenant)], jobs: Vec::new(),
+        events: vec![fixtures::created_event(tenant)],
+        jobs: Vec::new(),
     };
     store.insert_tenant(&insert).await.expect("insert tenant");
 }
@@ -203,7 +204,8 @@ async fn reconnected_store_sees_the_data() {
         events: vec![
             fixtures::created_event(&partner),
             EventRecord::legal_entity_created(&entity, &partner),
-        ], jobs: Vec::new(),
+        ],
+        jobs: Vec::new(),
     };
     store.insert_tenant(&insert).await.unwrap();
     store.close().await;
@@ -296,7 +298,8 @@ async fn concurrent_inserts_of_one_tenant_code_let_exactly_one_win() {
                     events: vec![fixtures::created_event(&child)],
                     tenant: child,
                     legal_entity: None,
-                    api_key: None, jobs: Vec::new(),
+                    api_key: None,
+                    jobs: Vec::new(),
                 };
                 store.insert_tenant(&insert).await
             })
@@ -613,7 +616,7 @@ async fn many_workers_on_many_connections_never_hold_the_same_job() {
     };
     let first = connect_migrated(&schema).await;
     first.enqueue(&ready_probes("lease", 300)).await.unwrap();
-    let held = Arc::new(Mutex::new(HashSet::new()));
+    let held = Arc::new(Mutex::new(std::collections::BTreeSet::new()));
     let mut tasks = Vec::new();
     let mut stores = Vec::new();
     for process in 0..4 {

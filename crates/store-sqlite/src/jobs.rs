@@ -9,8 +9,8 @@
 use async_trait::async_trait;
 use einvoice_domain::ids::JobId;
 use einvoice_domain::job::{
-    ClaimRequest, ClaimedJob, DedupeKey, Job, JobCounts, JobEffect, JobFailure, JobKind,
-    JobLease, JobListQuery, JobPayload, JobState, NewJob, ProbeCounter, WorkerId, stored_error,
+    ClaimRequest, ClaimedJob, DedupeKey, Job, JobCounts, JobEffect, JobFailure, JobKind, JobLease,
+    JobListQuery, JobPayload, JobState, NewJob, ProbeCounter, WorkerId, stored_error,
 };
 use einvoice_domain::ports::{JobQueue, StoreError};
 use sqlx::SqliteConnection;
@@ -46,7 +46,7 @@ struct JobRow {
 fn payload(context: RowContext<'_>, kind: &str, json: &str) -> Result<JobPayload, StoreError> {
     let value: serde_json::Value =
         serde_json::from_str(json).map_err(|error| context.invalid("payload", error))?;
-    JobPayload::from_stored(kind, value).map_err(|error| context.invalid("payload", error))
+    JobPayload::from_stored(kind, &value).map_err(|error| context.invalid("payload", error))
 }
 
 fn count(context: RowContext<'_>, column: &str, value: i64) -> Result<u32, StoreError> {
@@ -67,7 +67,11 @@ impl TryFrom<JobRow> for Job {
             attempts: count(context, "attempts", row.attempts)?,
             max_attempts: count(context, "max_attempts", row.max_attempts)?,
             run_at: context.timestamp("run_at", row.run_at)?,
-            dedupe_key: context.parse_opt("dedupe_key", row.dedupe_key.as_deref(), DedupeKey::parse)?,
+            dedupe_key: context.parse_opt(
+                "dedupe_key",
+                row.dedupe_key.as_deref(),
+                DedupeKey::parse,
+            )?,
             worker: row.worker.as_deref().map(WorkerId::new),
             lease_expires_at: context.timestamp_opt("lease_expires_at", row.lease_expires_at)?,
             last_error: row.last_error,

@@ -30,8 +30,8 @@ use std::time::Duration;
 use async_trait::async_trait;
 use einvoice_domain::clock::Clock;
 use einvoice_domain::job::{
-    ClaimRequest, ClaimedJob, HandlerError, JobEffect, JobFailure, JobHandler, JobKind,
-    JobPayload, JobState, WorkerId,
+    ClaimRequest, ClaimedJob, HandlerError, JobEffect, JobFailure, JobHandler, JobKind, JobPayload,
+    JobState, WorkerId,
 };
 use einvoice_domain::ports::{JobQueue, StoreError};
 use tokio::sync::watch;
@@ -363,7 +363,9 @@ impl Attempt {
                 "job is dead (dead letter): `einvoice-gateway jobs list --dead` shows it, `jobs retry ID` queues it again"
             ),
             Err(StoreError::Conflict) => {
-                tracing::warn!("lease lost before the failure was recorded; the new holder runs the job");
+                tracing::warn!(
+                    "lease lost before the failure was recorded; the new holder runs the job"
+                );
             }
             Err(error) => tracing::error!(
                 %error,

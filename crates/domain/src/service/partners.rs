@@ -104,7 +104,8 @@ impl PartnerService {
             tenant,
             legal_entity: None,
             api_key: Some(issued.key.clone()),
-            events, jobs: Vec::new(),
+            events,
+            jobs: Vec::new(),
         };
         self.tenants.insert_tenant(&insert).await?;
         Ok((insert.tenant, issued))

@@ -731,11 +731,6 @@ impl JobQueue for InMemoryStore {
     }
 
     async fn probe_count(&self, counter: &ProbeCounter) -> Result<u64, StoreError> {
-        Ok(self
-            .state()
-            .probe_counts
-            .get(counter)
-            .copied()
-            .unwrap_or(0))
+        Ok(self.state().probe_counts.get(counter).copied().unwrap_or(0))
     }
 }

@@ -12,11 +12,11 @@ use time::Duration;
 use crate::clock::Clock;
 use crate::environment::Environment;
 use crate::ids::JobId;
-use crate::legal_entity::Trigger;
 use crate::job::{
-    ClaimRequest, ClaimedJob, DedupeKey, JobEffect, JobFailure, JobKind, JobListQuery,
-    JobPayload, JobState, NewJob, Probe, ProbeCounter, RetryPolicy, WorkerId,
+    ClaimRequest, ClaimedJob, DedupeKey, JobEffect, JobFailure, JobKind, JobListQuery, JobPayload,
+    JobState, NewJob, Probe, ProbeCounter, RetryPolicy, WorkerId,
 };
+use crate::legal_entity::Trigger;
 use crate::ports::{Store, StoreError, TenantInsert, Uniqueness};
 use crate::testing::ManualClock;
 
@@ -97,7 +97,10 @@ pub async fn enqueued_job_is_claimed_once_under_a_lease<S: Store>(store: &S) {
         (stored.state, stored.attempts, stored.max_attempts),
         (JobState::Queued, 0, 5)
     );
-    assert_eq!((stored.payload, stored.created_at), (job.payload.clone(), T0));
+    assert_eq!(
+        (stored.payload, stored.created_at),
+        (job.payload.clone(), T0)
+    );
 
     let claimed = claim_one(store, "w1", &clock).await.expect("a job");
     assert_eq!(claimed.id(), job.id);
@@ -268,7 +271,10 @@ pub async fn dedupe_key_makes_enqueue_idempotent<S: Store>(store: &S) {
     assert_eq!(state_of(store, other.id).await, JobState::Queued);
     assert_eq!(state_of(store, plain.id).await, JobState::Queued);
     let stored = store.job(other.id).await.unwrap().unwrap();
-    assert_eq!(stored.dedupe_key.as_ref().map(DedupeKey::as_str), Some("other"));
+    assert_eq!(
+        stored.dedupe_key.as_ref().map(DedupeKey::as_str),
+        Some("other")
+    );
 }
 
 /// Completion commits the effect; a second completion with the same lease is refused
@@ -312,7 +318,9 @@ pub async fn expired_lease_is_reclaimed_and_the_old_holder_fenced<S: Store>(stor
     store.enqueue(std::slice::from_ref(&job)).await.unwrap();
     let first = claim_one(store, "crashed", &clock).await.expect("job");
     clock.advance(LEASE);
-    let second = claim_one(store, "rescuer", &clock).await.expect("reclaimed");
+    let second = claim_one(store, "rescuer", &clock)
+        .await
+        .expect("reclaimed");
     assert_eq!(second.id(), job.id);
     assert_eq!((second.attempt, second.reclaimed), (2, true));
     assert_ne!(second.lease.token, first.lease.token);
@@ -429,7 +437,10 @@ pub async fn failures_back_off_then_dead_letter<S: Store>(store: &S) {
     assert_eq!(dead[0].last_error.as_deref(), Some("attempt 3 failed"));
     assert_eq!(dead[0].finished_at, Some(clock.now()));
     let counts = store.job_counts().await.unwrap();
-    assert_eq!((counts.dead, counts.queued, counts.running, counts.done), (1, 1, 0, 0));
+    assert_eq!(
+        (counts.dead, counts.queued, counts.running, counts.done),
+        (1, 1, 0, 0)
+    );
     clock.advance(Duration::hours(1));
     assert_eq!(claim_one(store, "w", &clock).await, None, "dead jobs wait");
 
@@ -508,9 +519,7 @@ pub async fn release_requeues_without_counting_the_attempt<S: Store>(store: &S) 
 pub async fn concurrent_claims_never_share_a_job<S: Store>(store: &S) {
     let clock = ManualClock::new(T0);
     let jobs: Vec<NewJob> = (0..60)
-        .map(|index| {
-            NewJob::new(probe("many"), T0).with_run_at(T0 - Duration::milliseconds(index))
-        })
+        .map(|index| NewJob::new(probe("many"), T0).with_run_at(T0 - Duration::milliseconds(index)))
         .collect();
     store.enqueue(&jobs).await.unwrap();
     let clock = &clock;
@@ -562,7 +571,7 @@ pub async fn exclusive_worker<S: Store + ?Sized>(
     store: &S,
     worker: &str,
     batch: u32,
-    held: &std::sync::Mutex<HashSet<JobId>>,
+    held: &std::sync::Mutex<std::collections::BTreeSet<JobId>>,
 ) -> Vec<JobId> {
     let clock = crate::clock::SystemClock;
     let mut done = Vec::new();

@@ -119,7 +119,8 @@ async fn insert_tenant<S: Store>(store: &S, tenant: &Tenant) {
         tenant: tenant.clone(),
         legal_entity: None,
         api_key: None,
-        events: vec![fixtures::created_event(tenant)], jobs: Vec::new(),
+        events: vec![fixtures::created_event(tenant)],
+        jobs: Vec::new(),
     };
     store.insert_tenant(&insert).await.expect("insert tenant");
 }
@@ -187,7 +188,8 @@ pub async fn tenant_insert_saves_entity_and_key_with_it<S: Store>(store: &S) {
         tenant: partner.clone(),
         legal_entity: Some(entity.clone()),
         api_key: Some(key.clone()),
-        events: vec![fixtures::created_event(&partner)], jobs: Vec::new(),
+        events: vec![fixtures::created_event(&partner)],
+        jobs: Vec::new(),
     };
     store.insert_tenant(&insert).await.unwrap();
     assert_eq!(
@@ -210,7 +212,8 @@ pub async fn duplicate_tenant_code_under_one_partner_writes_nothing<S: Store>(st
         tenant: twin.clone(),
         legal_entity: Some(entity.clone()),
         api_key: None,
-        events: vec![fixtures::created_event(&twin)], jobs: Vec::new(),
+        events: vec![fixtures::created_event(&twin)],
+        jobs: Vec::new(),
     };
     assert_eq!(
         store.insert_tenant(&insert).await,
@@ -258,7 +261,8 @@ pub async fn taken_participant_id_fails_the_whole_tenant_insert<S: Store>(store:
         tenant: newcomer.clone(),
         legal_entity: Some(clash),
         api_key: None,
-        events: vec![fixtures::created_event(&newcomer)], jobs: Vec::new(),
+        events: vec![fixtures::created_event(&newcomer)],
+        jobs: Vec::new(),
     };
     assert_eq!(
         store.insert_tenant(&insert).await,
@@ -398,7 +402,8 @@ pub async fn update_tenant_saves_new_entities_atomically<S: Store>(store: &S) {
         .update_tenant(
             &changed,
             std::slice::from_ref(&clash),
-            &[EventRecord::legal_entity_created(&clash, &sibling)], &[],
+            &[EventRecord::legal_entity_created(&clash, &sibling)],
+            &[],
         )
         .await;
     assert_eq!(
@@ -720,7 +725,10 @@ pub async fn participant_id_is_unique_per_environment<S: Store>(store: &S) {
     );
     assert_eq!(all_events(store, &partner).await.len(), events_before);
     let production = fixtures::legal_entity(&partner, Environment::Production, 13, "Other SA");
-    store.insert_legal_entity(&production, &[], &[]).await.unwrap();
+    store
+        .insert_legal_entity(&production, &[], &[])
+        .await
+        .unwrap();
 }
 
 /// The VAT id derived from a primary id (BE 0208 -> 9925) is also unique.
@@ -753,7 +761,10 @@ pub async fn archiving_frees_participant_ids<S: Store>(store: &S) {
         .await
         .unwrap();
     let successor = fixtures::legal_entity(&child, Environment::Sandbox, 15, "Kunde GmbH");
-    store.insert_legal_entity(&successor, &[], &[]).await.unwrap();
+    store
+        .insert_legal_entity(&successor, &[], &[])
+        .await
+        .unwrap();
 }
 
 /// A write based on an old version is refused and writes no event.
@@ -901,7 +912,8 @@ pub async fn events_are_ordered_and_scoped_by_partner<S: Store>(store: &S) {
     store
         .insert_legal_entity(
             &entity,
-            &[EventRecord::legal_entity_created(&entity, &child)], &[],
+            &[EventRecord::legal_entity_created(&entity, &child)],
+            &[],
         )
         .await
         .unwrap();
