@@ -96,7 +96,7 @@ pub enum Command {
 pub enum JobsCommand {
     /// List jobs, oldest first, with the number of jobs in each state.
     List(JobsList),
-    /// Queue a dead job again (attempts reset, ready now).
+    /// Queue a dead job again, ready now, for one more attempt.
     Retry(JobsRetry),
     /// Enqueue probe jobs: a worker completes each by adding one to a counter, which
     /// `jobs list --counter NAME` shows. Checks that workers run, end to end.

@@ -104,9 +104,9 @@ fn spawn_serve(database: &Database, name: &str, args: &[&str]) -> Process {
     let mut child = database
         .command()
         .arg("serve")
-        .args(args)
         .env("EINVOICE_LISTEN", "127.0.0.1:0")
         .env("EINVOICE_SHUTDOWN_GRACE_SECS", "10")
+        .args(args)
         .stdout(Stdio::piped())
         .stderr(std::fs::File::create(&log).expect("log file"))
         .spawn()
@@ -329,6 +329,107 @@ async fn two_gateways_share_one_queue(database: Database) {
     terminate(first);
     terminate(second);
     assert_eq!(counts(&store).await.running, 0);
+    store.close().await;
+}
+
+/// SIGTERM: running jobs get the grace period, then are released (queued, attempt not
+/// counted) for other workers; the process exits successfully.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn sigterm_releases_jobs_that_outlive_the_grace_period() {
+    let database = Database::sqlite();
+    let store = database.store().await;
+    database.run(&["migrate"]);
+    database.run(&[
+        "jobs",
+        "probe",
+        "--count",
+        "2",
+        "--counter",
+        "slow",
+        "--work-ms",
+        "600000",
+    ]);
+    let worker = spawn_serve(
+        &database,
+        "worker",
+        &[
+            "--worker-only",
+            "--job-poll-ms",
+            "50",
+            "--shutdown-grace-secs",
+            "1",
+        ],
+    );
+    let started = Instant::now();
+    while counts(&store).await.running < 2 {
+        assert!(started.elapsed() < Duration::from_secs(30), "never claimed");
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+    let log = worker.log.clone();
+    terminate(worker);
+    let queued = jobs(&store, Some(JobState::Queued)).await;
+    assert_eq!(queued.len(), 2);
+    assert!(queued.iter().all(|job| job.attempts == 0), "{queued:?}");
+    assert_eq!(read(&log).matches("released the unfinished job").count(), 2);
+    store.close().await;
+}
+
+/// `jobs list --dead` shows a dead letter and `jobs retry` queues it again.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn operators_list_and_retry_dead_jobs() {
+    let database = Database::sqlite();
+    let store = database.store().await;
+    database.run(&["migrate"]);
+    database.run(&[
+        "jobs",
+        "probe",
+        "--counter",
+        "doomed",
+        "--fail-attempts",
+        "1",
+        "--max-attempts",
+        "1",
+    ]);
+    let worker = spawn_serve(
+        &database,
+        "worker",
+        &["--worker-only", "--job-poll-ms", "50"],
+    );
+    let started = Instant::now();
+    while counts(&store).await.dead < 1 {
+        assert!(started.elapsed() < Duration::from_secs(30), "never dead");
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+    terminate(worker);
+    let listed = database.run(&["jobs", "list", "--dead"]);
+    let mut lines = listed.lines();
+    assert_eq!(lines.next(), Some("queued 0, running 0, done 0, dead 1"));
+    let dead = lines.next().expect("the dead job");
+    assert!(dead.contains(" probe dead attempts 1/1 "), "{dead}");
+    assert!(
+        dead.ends_with(r#"last_error "probe fails attempt 1 of its first 1""#),
+        "{dead}"
+    );
+    let id = dead.split_whitespace().next().expect("id");
+    assert_eq!(
+        database.run(&["jobs", "retry", id]).trim(),
+        format!("job {id} is queued again")
+    );
+    let output = database
+        .command()
+        .args(["jobs", "retry", id])
+        .output()
+        .unwrap();
+    assert!(!output.status.success(), "only dead jobs can be retried");
+    let worker = spawn_serve(
+        &database,
+        "worker-2",
+        &["--worker-only", "--job-poll-ms", "50"],
+    );
+    wait_until_done(&store, 1, Duration::from_secs(30)).await;
+    terminate(worker);
+    let listed = database.run(&["jobs", "list", "--counter", "doomed"]);
+    assert!(listed.contains("probe counter doomed: 1"), "{listed}");
     store.close().await;
 }
 

@@ -470,8 +470,9 @@ pub trait JobQueue: Send + Sync {
     /// How many jobs are in each state.
     async fn job_counts(&self) -> Result<JobCounts, StoreError>;
 
-    /// Queues a dead job again, ready now, with its attempts reset (its last error is
-    /// kept until the next attempt).
+    /// Queues a dead job again, ready now, for one more attempt: its attempt count is
+    /// kept (the job's history) and its limit raised to one above it when reached; its
+    /// last error is kept until the next attempt.
     ///
     /// # Errors
     /// [`StoreError::NotFound`] when no dead job has this id.

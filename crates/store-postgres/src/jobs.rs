@@ -381,7 +381,7 @@ impl JobQueue for PgStore {
     #[tracing::instrument(skip_all, fields(job.id = %id))]
     async fn retry_dead_job(&self, id: JobId, now: OffsetDateTime) -> Result<(), StoreError> {
         let updated = sqlx::query(
-            "UPDATE jobs SET state = 'queued', attempts = 0, run_at = $1, finished_at = NULL, \
+            "UPDATE jobs SET state = 'queued', max_attempts = GREATEST(max_attempts, attempts + 1), run_at = $1, finished_at = NULL, \
              updated_at = $1 WHERE id = $2 AND state = 'dead'",
         )
         .bind(now)

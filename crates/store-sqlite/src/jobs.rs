@@ -361,7 +361,7 @@ impl JobQueue for SqliteStore {
     async fn retry_dead_job(&self, id: JobId, now: time::OffsetDateTime) -> Result<(), StoreError> {
         let mut transaction = self.write().await?;
         let updated = sqlx::query(
-            "UPDATE jobs SET state = 'queued', attempts = 0, run_at = ?1, finished_at = NULL, \
+            "UPDATE jobs SET state = 'queued', max_attempts = max(max_attempts, attempts + 1), run_at = ?1, finished_at = NULL, \
              updated_at = ?1 WHERE id = ?2 AND state = 'dead'",
         )
         .bind(micros(now)?)

@@ -196,10 +196,11 @@ impl Runtime {
         // Set when the grace period is over: running jobs are released.
         let (abort, aborted) = watch::channel(false);
         let mut running = JoinSet::new();
-        while !*stop.borrow() {
+        // Stops on `true`, and when the `Workers` handle is dropped without a shutdown.
+        let mut stopping = *stop.borrow();
+        while !stopping {
             while running.try_join_next().is_some() {}
             let free = concurrency.saturating_sub(running.len());
-            let mut claimed_all = false;
             if free > 0 {
                 let request = ClaimRequest {
                     worker: self.worker.clone(),
@@ -210,7 +211,6 @@ impl Runtime {
                 };
                 match self.queue.claim(&request).await {
                     Ok(jobs) => {
-                        claimed_all = !jobs.is_empty() && jobs.len() == free;
                         for job in jobs {
                             self.spawn(&mut running, job, aborted.clone());
                         }
@@ -218,11 +218,9 @@ impl Runtime {
                     Err(error) => tracing::warn!(%error, "claiming jobs failed; trying again"),
                 }
             }
-            if claimed_all && running.len() < concurrency {
-                continue;
-            }
+            // Claim again when a slot frees up, or after the poll interval.
             tokio::select! {
-                _ = stop.changed() => {}
+                changed = stop.changed() => stopping = changed.is_err() || *stop.borrow(),
                 Some(_) = running.join_next(), if !running.is_empty() => {}
                 () = tokio::time::sleep(self.settings.poll_interval) => {}
             }

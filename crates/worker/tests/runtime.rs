@@ -155,3 +155,15 @@ async fn heartbeats_keep_a_long_job_from_being_reclaimed() {
 async fn state(store: &InMemoryStore, id: JobId) -> JobState {
     store.job(id).await.unwrap().unwrap().state
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn dropping_the_handle_stops_claiming() {
+    let store = Arc::new(InMemoryStore::new());
+    let workers = start(&store, settings(Duration::from_secs(5)));
+    drop(workers);
+    tokio::time::sleep(Duration::from_millis(100)).await;
+    let job = probe("after-drop", 0, 0);
+    store.enqueue(std::slice::from_ref(&job)).await.unwrap();
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    assert_eq!(state(&store, job.id).await, JobState::Queued);
+}

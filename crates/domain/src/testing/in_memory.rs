@@ -723,7 +723,7 @@ impl JobQueue for InMemoryStore {
             .ok_or(StoreError::NotFound)?;
         let job = &mut stored.job;
         job.state = JobState::Queued;
-        job.attempts = 0;
+        job.max_attempts = job.max_attempts.max(job.attempts + 1);
         job.run_at = now;
         job.finished_at = None;
         job.updated_at = now;

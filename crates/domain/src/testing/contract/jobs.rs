@@ -391,7 +391,8 @@ pub async fn heartbeat_extends_the_lease<S: Store>(store: &S) {
 }
 
 /// A failed attempt is retried no sooner than its backoff; the last failure makes the
-/// job dead, listed for operators with its error; an operator retry queues it again.
+/// job dead, listed for operators with its error; an operator retry queues it again
+/// for one more attempt.
 pub async fn failures_back_off_then_dead_letter<S: Store>(store: &S) {
     let clock = ManualClock::new(T0);
     let policy = RetryPolicy {
@@ -454,10 +455,15 @@ pub async fn failures_back_off_then_dead_letter<S: Store>(store: &S) {
     );
     store.retry_dead_job(job.id, clock.now()).await.unwrap();
     let queued = store.job(job.id).await.unwrap().unwrap();
-    assert_eq!((queued.state, queued.attempts), (JobState::Queued, 0));
+    assert_eq!(
+        (queued.state, queued.attempts, queued.max_attempts),
+        (JobState::Queued, 3, 4)
+    );
     assert_eq!(queued.finished_at, None);
+    assert_eq!(queued.run_at, clock.now());
     let claimed = claim_one(store, "w", &clock).await.expect("retried");
-    assert_eq!((claimed.id(), claimed.attempt), (job.id, 1));
+    assert_eq!((claimed.id(), claimed.attempt), (job.id, 4));
+    assert!(claimed.is_last_attempt());
 }
 
 /// A permanent failure (no `retry_at`) makes the job dead at once.
