@@ -12,6 +12,7 @@ pub mod document;
 pub mod environment;
 pub mod event;
 pub mod ids;
+pub mod job;
 pub mod legal_entity;
 pub mod metadata;
 pub mod participant;

@@ -112,6 +112,12 @@ impl TestGateway {
             request_timeout_secs: 30,
             shutdown_grace_secs: 5,
             migrate_on_start: true,
+            role: einvoice_app::config::Role::All,
+            no_workers: false,
+            worker_only: false,
+            worker_concurrency: 2,
+            job_lease_secs: 30,
+            job_poll_ms: 500,
         };
         adjust(&mut settings);
         let running = wiring::start(&global, &settings)
@@ -128,7 +134,7 @@ impl TestGateway {
             );
         }
         Self {
-            base: format!("http://{}", running.addr),
+            base: format!("http://{}", running.addr.expect("the API listens")),
             partner_key: credentials.key.token.expose().to_owned(),
             partner_id: credentials.partner.id.to_string(),
             global,
