@@ -13,7 +13,7 @@ use einvoice_domain::job::JobKind;
 use einvoice_domain::ports::{JobQueue, Store};
 use einvoice_domain::secret::MasterKey;
 use einvoice_domain::service::{
-    ApiKeyService, DocumentService, LegalEntityService, PartnerService, TenantService,
+    ApiKeyService, DocumentService, EventService, LegalEntityService, PartnerService, TenantService,
 };
 use einvoice_domain::tenant::Tenant;
 use einvoice_http_axum::{AppState, HttpSettings};
@@ -243,6 +243,8 @@ pub struct Services {
     pub legal_entities: LegalEntityService,
     /// Business document use cases.
     pub documents: DocumentService,
+    /// The event feed.
+    pub events: EventService,
 }
 
 /// Wires the services to `store`.
@@ -273,6 +275,7 @@ fn services_over<S: Store + 'static>(store: &Arc<S>, master_key: MasterKey) -> S
             vec![Arc::new(einvoice_render_ubl::UblRenderer)],
             clock,
         ),
+        events: EventService::new(store.clone()),
         tenants,
     }
 }
@@ -437,6 +440,7 @@ async fn serve_api(
         api_keys: services.api_keys,
         legal_entities: services.legal_entities,
         documents: services.documents,
+        events: services.events,
         document_limits: ParseLimits::default(),
         base_url,
     };

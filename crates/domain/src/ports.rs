@@ -478,10 +478,27 @@ pub trait Renderer: Send + Sync {
 pub struct EventQuery {
     /// Only this partner's events.
     pub partner_id: TenantId,
+    /// Only events of this tenant (one of the partner's, or the partner itself).
+    pub tenant_id: Option<TenantId>,
+    /// Only events of this environment and events of no environment (a tenant's own).
+    pub environment: Option<Environment>,
     /// Only events after this sequence number.
     pub after: u64,
     /// At most this many.
     pub limit: u32,
+}
+
+impl EventQuery {
+    /// Every event of `partner` after `after`, at most `limit`.
+    pub const fn partner(partner_id: TenantId, after: u64, limit: u32) -> Self {
+        Self {
+            partner_id,
+            tenant_id: None,
+            environment: None,
+            after,
+            limit,
+        }
+    }
 }
 
 /// The append-only event log (written through the other ports).

@@ -12,7 +12,9 @@ mod router;
 pub use router::{HttpSettings, router};
 
 use einvoice_document_json::ParseLimits;
-use einvoice_domain::service::{ApiKeyService, DocumentService, LegalEntityService, TenantService};
+use einvoice_domain::service::{
+    ApiKeyService, DocumentService, EventService, LegalEntityService, TenantService,
+};
 
 /// The JSON:API media type, used for every `/api/v1` response.
 pub const JSON_API_MEDIA_TYPE: &str = "application/vnd.api+json";
@@ -28,6 +30,8 @@ pub struct AppState {
     pub legal_entities: LegalEntityService,
     /// Business document use cases.
     pub documents: DocumentService,
+    /// The event feed.
+    pub events: EventService,
     /// Limits on the business documents the API parses.
     pub document_limits: ParseLimits,
     /// The gateway's public base URL without a trailing slash, e.g. `https://gw.example.com`.

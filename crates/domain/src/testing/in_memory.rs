@@ -654,7 +654,15 @@ impl EventLog for InMemoryStore {
             .events
             .iter()
             .filter(|event| {
-                event.sequence > query.after && event.record.partner_id == query.partner_id
+                let record = &event.record;
+                event.sequence > query.after
+                    && record.partner_id == query.partner_id
+                    && query
+                        .tenant_id
+                        .is_none_or(|tenant| record.tenant_id == tenant)
+                    && query.environment.is_none_or(|environment| {
+                        record.environment.is_none_or(|own| own == environment)
+                    })
             })
             .take(query.limit as usize)
             .cloned()
