@@ -35,7 +35,7 @@ fn event_resource(event: &StoredEvent) -> serde_json::Value {
             "eventType": record.event_type,
             "occurredAt": rfc3339(record.occurred_at),
             "tenantId": record.tenant_id.to_string(),
-            "environment": record.environment.map(|environment| environment.as_str()),
+            "environment": record.environment.map(einvoice_domain::environment::Environment::as_str),
             "subject": { "type": record.subject.kind(), "id": record.subject.id() },
             "data": record.data,
         }
