@@ -280,6 +280,20 @@ fn services_over<S: Store + 'static>(store: &Arc<S>, master_key: MasterKey) -> S
     }
 }
 
+/// `GET /readyz`: the store answers and every embedded migration is applied.
+fn readiness(store: Stores) -> einvoice_http_axum::ReadinessCheck {
+    Arc::new(move || {
+        let store = store.clone();
+        Box::pin(async move {
+            match store.is_migrated().await {
+                Ok(true) => Ok(()),
+                Ok(false) => Err("the database migrations are not applied".to_owned()),
+                Err(error) => Err(format!("the store is unreachable: {error}")),
+            }
+        })
+    })
+}
+
 /// Credentials shown once.
 #[derive(Debug)]
 pub struct Credentials {
@@ -443,6 +457,7 @@ async fn serve_api(
         events: services.events,
         document_limits: ParseLimits::default(),
         base_url,
+        readiness: readiness(store.clone()),
     };
     let http = HttpSettings {
         body_limit_bytes: settings.body_limit_bytes,

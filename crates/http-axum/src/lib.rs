@@ -16,11 +16,19 @@ use einvoice_domain::service::{
     ApiKeyService, DocumentService, EventService, LegalEntityService, TenantService,
 };
 
+/// A readiness check for `GET /readyz`: `Ok` when the gateway can serve (its store is
+/// reachable and migrated), otherwise the reason. The `app` crate supplies it.
+pub type ReadinessCheck = std::sync::Arc<
+    dyn Fn() -> std::pin::Pin<Box<dyn std::future::Future<Output = Result<(), String>> + Send>>
+        + Send
+        + Sync,
+>;
+
 /// The JSON:API media type, used for every `/api/v1` response.
 pub const JSON_API_MEDIA_TYPE: &str = "application/vnd.api+json";
 
 /// What handlers need: the domain services and the public base URL for links.
-#[derive(Debug, Clone)]
+#[derive(Clone)]
 pub struct AppState {
     /// Tenant use cases.
     pub tenants: TenantService,
@@ -36,4 +44,14 @@ pub struct AppState {
     pub document_limits: ParseLimits,
     /// The gateway's public base URL without a trailing slash, e.g. `https://gw.example.com`.
     pub base_url: String,
+    /// What `GET /readyz` checks.
+    pub readiness: ReadinessCheck,
+}
+
+impl std::fmt::Debug for AppState {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("AppState")
+            .field("base_url", &self.base_url)
+            .finish_non_exhaustive()
+    }
 }

@@ -94,6 +94,7 @@ pub fn router(state: AppState, settings: HttpSettings) -> Router {
     Router::new()
         .nest("/api/v1", api)
         .route("/healthz", get(healthz))
+        .route("/readyz", get(readyz))
         .fallback(route_not_found)
         .with_state(state)
         .layer(DefaultBodyLimit::max(settings.body_limit_bytes))
@@ -189,6 +190,22 @@ async fn method_not_allowed() -> ApiError {
         "this endpoint does not support this method",
         None,
     )
+}
+
+/// 200 when the store is reachable and migrated; 503 with the reason otherwise (a load
+/// balancer takes the process out of rotation; the reason is logged).
+async fn readyz(axum::extract::State(state): axum::extract::State<AppState>) -> Response {
+    match (state.readiness)().await {
+        Ok(()) => axum::Json(serde_json::json!({ "status": "ready" })).into_response(),
+        Err(reason) => {
+            tracing::warn!(reason = %reason, "not ready");
+            (
+                StatusCode::SERVICE_UNAVAILABLE,
+                axum::Json(serde_json::json!({ "status": "not_ready", "reason": reason })),
+            )
+                .into_response()
+        }
+    }
 }
 
 async fn healthz() -> Response {
