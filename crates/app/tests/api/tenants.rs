@@ -518,25 +518,22 @@ async fn readyz_checks_the_store_and_its_migrations() {
     // Forget the newest migration, as if the binary were newer than the schema.
     let forget =
         "DELETE FROM _sqlx_migrations WHERE version = (SELECT MAX(version) FROM _sqlx_migrations)";
-    match &gateway.global.database_url {
-        Some(url) => {
-            let mut connection = sqlx::PgConnection::connect(url).await.expect("connect");
-            sqlx::query(forget)
-                .execute(&mut connection)
-                .await
-                .expect("delete");
-        }
-        None => {
-            let path = gateway.global.data_dir.join("einvoice.db");
-            let url = format!("sqlite://{}", path.display());
-            let mut connection = sqlx::SqliteConnection::connect(&url)
-                .await
-                .expect("connect");
-            sqlx::query(forget)
-                .execute(&mut connection)
-                .await
-                .expect("delete");
-        }
+    if let Some(url) = &gateway.global.database_url {
+        let mut connection = sqlx::PgConnection::connect(url).await.expect("connect");
+        sqlx::query(forget)
+            .execute(&mut connection)
+            .await
+            .expect("delete");
+    } else {
+        let path = gateway.global.data_dir.join("einvoice.db");
+        let url = format!("sqlite://{}", path.display());
+        let mut connection = sqlx::SqliteConnection::connect(&url)
+            .await
+            .expect("connect");
+        sqlx::query(forget)
+            .execute(&mut connection)
+            .await
+            .expect("delete");
     }
     let not_ready = gateway
         .request(Method::GET, "/readyz", None, None, None)
