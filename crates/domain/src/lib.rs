@@ -22,6 +22,7 @@ pub mod secret;
 pub mod service;
 pub mod tenant;
 pub mod text;
+pub mod webhook;
 
 #[cfg(feature = "testing")]
 pub mod testing;

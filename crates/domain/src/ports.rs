@@ -19,7 +19,7 @@ use crate::codes::CountryCode;
 use crate::document::ValidDocument;
 use crate::environment::Environment;
 use crate::event::{EventRecord, StoredEvent};
-use crate::ids::{ApiKeyId, DocumentId, JobId, LegalEntityId, ProcessId, TenantId};
+use crate::ids::{ApiKeyId, DocumentId, JobId, LegalEntityId, ProcessId, TenantId, WebhookId};
 use crate::job::{
     ClaimRequest, ClaimedJob, Job, JobCounts, JobEffect, JobFailure, JobLease, JobListQuery,
     JobState, NewJob, ProbeCounter,
@@ -28,6 +28,7 @@ use crate::legal_entity::{LegalEntity, StatusName};
 use crate::rendition::{DocumentStatusName, Flow, Format, NewRendition, Rendition};
 use crate::tenant::Tenant;
 use crate::text::ExternalId;
+use crate::webhook::WebhookEndpoint;
 use time::OffsetDateTime;
 
 /// What must be unique.
@@ -462,6 +463,64 @@ pub trait DocumentStore: Send + Sync {
     ) -> Result<(), StoreError>;
 }
 
+/// Sortable webhook endpoint fields.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum WebhookSort {
+    /// `createdAt`
+    CreatedAt,
+    /// `updatedAt`
+    UpdatedAt,
+}
+
+/// A webhook endpoint list request (no filter yet).
+pub type WebhookQuery = ListQuery<WebhookSort, ()>;
+
+/// Durable storage of webhook endpoints.
+#[cfg_attr(feature = "testing", mockall::automock)]
+#[async_trait]
+pub trait WebhookStore: Send + Sync {
+    /// Inserts an endpoint.
+    async fn insert_webhook(&self, endpoint: &WebhookEndpoint) -> Result<(), StoreError>;
+
+    /// One of a tenant's endpoints in one environment.
+    async fn webhook(
+        &self,
+        tenant: TenantId,
+        environment: Environment,
+        id: WebhookId,
+    ) -> Result<Option<WebhookEndpoint>, StoreError>;
+
+    /// A tenant's endpoints in one environment.
+    async fn list_webhooks(
+        &self,
+        tenant: TenantId,
+        environment: Environment,
+        query: &WebhookQuery,
+    ) -> Result<Page<WebhookEndpoint>, StoreError>;
+
+    /// Saves a changed endpoint if it still has `expected_version`.
+    ///
+    /// # Errors
+    /// [`StoreError::Conflict`] when the stored version differs; [`StoreError::NotFound`]
+    /// for an unknown endpoint.
+    async fn update_webhook(
+        &self,
+        endpoint: &WebhookEndpoint,
+        expected_version: u64,
+    ) -> Result<(), StoreError>;
+
+    /// Deletes one of a tenant's endpoints.
+    ///
+    /// # Errors
+    /// [`StoreError::NotFound`] for an endpoint unknown in that scope.
+    async fn delete_webhook(
+        &self,
+        tenant: TenantId,
+        environment: Environment,
+        id: WebhookId,
+    ) -> Result<(), StoreError>;
+}
+
 /// Renders a valid business document in one wire format. Pure computation: adapters
 /// (`render-ubl`, ...) hold no state, so a renderer can be shared by every request.
 #[cfg_attr(feature = "testing", mockall::automock)]
@@ -596,12 +655,18 @@ pub trait JobQueue: Send + Sync {
 
 /// Every store port: what an application wires once.
 pub trait Store:
-    TenantStore + ApiKeyStore + LegalEntityStore + DocumentStore + EventLog + JobQueue
+    TenantStore + ApiKeyStore + LegalEntityStore + DocumentStore + WebhookStore + EventLog + JobQueue
 {
 }
 
 impl<T> Store for T where
-    T: TenantStore + ApiKeyStore + LegalEntityStore + DocumentStore + EventLog + JobQueue
+    T: TenantStore
+        + ApiKeyStore
+        + LegalEntityStore
+        + DocumentStore
+        + WebhookStore
+        + EventLog
+        + JobQueue
 {
 }
 

@@ -137,7 +137,8 @@ async fn migrations_create_the_tables_in_the_urls_schema_only() {
             "jobs",
             "legal_entities",
             "legal_entity_participant_ids",
-            "tenants"
+            "tenants",
+            "webhook_endpoints"
         ]
     );
     store.close().await;

@@ -31,7 +31,9 @@ use crate::text::{CompanyName, ExternalId};
 use super::fixtures::{self, T0};
 
 mod documents;
+mod webhooks;
 pub use documents::*;
+pub use webhooks::*;
 
 /// Expands the whole store contract as `#[tokio::test]`s. `$store` is an expression
 /// (it may `.await`) that yields a pointer to a fresh, empty store: a `Box`, an `Arc`,
@@ -78,6 +80,8 @@ macro_rules! store_contract {
             document_insert_is_atomic,
             document_updates_check_the_version,
             list_documents_filters_sorts_and_pages,
+            webhooks_round_trip_scope_update_and_delete,
+            list_webhooks_pages_and_sorts,
             enqueued_job_is_claimed_once_under_a_lease,
             claim_takes_ready_jobs_in_order_up_to_the_limit,
             jobs_commit_with_their_state_change,
