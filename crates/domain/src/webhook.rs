@@ -30,7 +30,7 @@ pub enum WebhookError {
     Description,
 }
 
-/// The URL deliveries are POSTed to: absolute `https` (or `http`), with a host, no
+/// The URL deliveries are sent to (`POST`): absolute `https` (or `http`), with a host, no
 /// credentials and no fragment, at most [`WebhookUrl::MAX_LEN`] bytes.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct WebhookUrl(String);
