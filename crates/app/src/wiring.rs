@@ -13,7 +13,8 @@ use einvoice_domain::job::JobKind;
 use einvoice_domain::ports::{JobQueue, Store};
 use einvoice_domain::secret::MasterKey;
 use einvoice_domain::service::{
-    ApiKeyService, DocumentService, EventService, LegalEntityService, PartnerService, TenantService,
+    ApiKeyService, DocumentService, EventService, LegalEntityService, PartnerService,
+    TenantService, WebhookService,
 };
 use einvoice_domain::tenant::Tenant;
 use einvoice_http_axum::{AppState, HttpSettings};
@@ -245,6 +246,8 @@ pub struct Services {
     pub documents: DocumentService,
     /// The event feed.
     pub events: EventService,
+    /// Webhook endpoint use cases.
+    pub webhooks: WebhookService,
 }
 
 /// Wires the services to `store`.
@@ -266,16 +269,17 @@ fn services_over<S: Store + 'static>(store: &Arc<S>, master_key: MasterKey) -> S
             store.clone(),
             tenants.clone(),
             clock.clone(),
-            master_key,
+            master_key.clone(),
         ),
         legal_entities: LegalEntityService::new(store.clone(), clock.clone()),
         documents: DocumentService::new(
             store.clone(),
             store.clone(),
             vec![Arc::new(einvoice_render_ubl::UblRenderer)],
-            clock,
+            clock.clone(),
         ),
         events: EventService::new(store.clone()),
+        webhooks: WebhookService::new(store.clone(), store.clone(), clock, master_key),
         tenants,
     }
 }
@@ -455,6 +459,7 @@ async fn serve_api(
         legal_entities: services.legal_entities,
         documents: services.documents,
         events: services.events,
+        webhooks: services.webhooks,
         document_limits: ParseLimits::default(),
         base_url,
         readiness: readiness(store.clone()),

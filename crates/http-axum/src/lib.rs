@@ -13,7 +13,7 @@ pub use router::{HttpSettings, router};
 
 use einvoice_document_json::ParseLimits;
 use einvoice_domain::service::{
-    ApiKeyService, DocumentService, EventService, LegalEntityService, TenantService,
+    ApiKeyService, DocumentService, EventService, LegalEntityService, TenantService, WebhookService,
 };
 
 /// A readiness check for `GET /readyz`: `Ok` when the gateway can serve (its store is
@@ -40,6 +40,8 @@ pub struct AppState {
     pub documents: DocumentService,
     /// The event feed.
     pub events: EventService,
+    /// Webhook endpoint use cases.
+    pub webhooks: WebhookService,
     /// Limits on the business documents the API parses.
     pub document_limits: ParseLimits,
     /// The gateway's public base URL without a trailing slash, e.g. `https://gw.example.com`.

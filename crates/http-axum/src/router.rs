@@ -15,7 +15,7 @@ use tower_http::timeout::TimeoutLayer;
 use tower_http::trace::TraceLayer;
 
 use crate::error::ApiError;
-use crate::resources::{api_keys, documents, events, legal_entities, tenants};
+use crate::resources::{api_keys, documents, events, legal_entities, tenants, webhooks};
 use crate::{AppState, JSON_API_MEDIA_TYPE};
 
 const REQUEST_ID: HeaderName = HeaderName::from_static("x-request-id");
@@ -86,6 +86,13 @@ pub fn router(state: AppState, settings: HttpSettings) -> Router {
                 .delete(legal_entities::archive),
         )
         .route("/events", get(events::feed))
+        .route("/webhooks", post(webhooks::create).get(webhooks::list))
+        .route(
+            "/webhooks/{id}",
+            get(webhooks::get)
+                .patch(webhooks::update)
+                .delete(webhooks::delete),
+        )
         .merge(document_routes)
         .fallback(route_not_found)
         .method_not_allowed_fallback(method_not_allowed)

@@ -14,3 +14,4 @@ mod helpers;
 mod legal_entities;
 mod pagination;
 mod tenants;
+mod webhooks;

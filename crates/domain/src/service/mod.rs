@@ -10,6 +10,7 @@ mod events;
 mod legal_entities;
 mod partners;
 mod tenants;
+mod webhooks;
 
 pub use access::{Acting, AuthError, Caller};
 pub use api_keys::{ApiKeyPatch, ApiKeyService};
@@ -18,6 +19,7 @@ pub use events::EventService;
 pub use legal_entities::{LegalEntityPatch, LegalEntityService};
 pub use partners::{NewPartner, PartnerService};
 pub use tenants::{AddressPatch, NewTenant, TenantPatch, TenantService};
+pub use webhooks::{WebhookPatch, WebhookService};
 
 use crate::legal_entity::TransitionError;
 use crate::ports::{StoreError, Uniqueness};
@@ -33,6 +35,8 @@ pub enum Resource {
     ApiKey,
     /// A document.
     Document,
+    /// A webhook endpoint.
+    Webhook,
 }
 
 impl Resource {
@@ -43,6 +47,7 @@ impl Resource {
             Self::LegalEntity => "legal entity",
             Self::ApiKey => "API key",
             Self::Document => "document",
+            Self::Webhook => "webhook endpoint",
         }
     }
 }
@@ -119,6 +124,10 @@ pub enum Field {
     SellerEndpoint,
     /// A document's buyer electronic address (BT-49), the receiver.
     BuyerEndpoint,
+    /// A webhook endpoint's scope.
+    WebhookScope,
+    /// The legal entity of a webhook endpoint's scope.
+    WebhookLegalEntity,
 }
 
 /// A business-rule violation about one field.
