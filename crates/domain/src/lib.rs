@@ -18,6 +18,7 @@ pub mod participant;
 pub mod ports;
 pub mod secret;
 pub mod service;
+pub mod smp;
 pub mod tenant;
 pub mod text;
 

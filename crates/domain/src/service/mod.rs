@@ -7,12 +7,14 @@ mod access;
 mod api_keys;
 mod legal_entities;
 mod partners;
+mod publishing;
 mod tenants;
 
 pub use access::{Acting, AuthError, Caller};
 pub use api_keys::{ApiKeyPatch, ApiKeyService};
 pub use legal_entities::{LegalEntityPatch, LegalEntityService};
 pub use partners::{NewPartner, PartnerService};
+pub use publishing::{Publication, PublishingService, RoutingError, RoutingService};
 pub use tenants::{AddressPatch, NewTenant, TenantPatch, TenantService};
 
 use crate::legal_entity::TransitionError;
