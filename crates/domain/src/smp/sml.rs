@@ -3,7 +3,7 @@
 //! The Service Metadata Locator publishes, for every registered participant, a DNS
 //! name under its zone that leads to the participant's SMP:
 //!
-//! - classic (CNAME, Peppol SML 1.x): `B-` + lower-case hex MD5 of the identifier value
+//! - classic (CNAME, Peppol SML 1.x; the EC zones answered it until their retirement): `B-` + lower-case hex MD5 of the identifier value
 //!   + `.` + identifier scheme + `.` + zone;
 //! - NAPTR (Peppol SML 2.0, the BDXL-style lookup): base32 (RFC 4648 alphabet, no
 //!   padding, lower case) of SHA-256 of the identifier value + `.` + identifier scheme
@@ -23,10 +23,15 @@ use crate::participant::ParticipantId;
 /// A DNS zone an SML publishes participants in.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum SmlZone {
-    /// The production SML (`edelivery.tech.ec.europa.eu`).
+    /// The production SML operated by OpenPeppol (`participant.sml.prod.tech.peppol.org`).
     Production,
-    /// The test SML, "SMK" (`acc.edelivery.tech.ec.europa.eu`).
+    /// The test SML operated by OpenPeppol (`participant.sml.test.tech.peppol.org`).
     Test,
+    /// The European Commission's production SML zone (`edelivery.tech.ec.europa.eu`),
+    /// retired on 31 August 2026; kept because published vectors and older records use it.
+    EcProduction,
+    /// The European Commission's test SML zone, "SMK" (`acc.edelivery.tech.ec.europa.eu`).
+    EcTest,
     /// Another zone, e.g. a local DNS server's in tests.
     Custom(String),
 }
@@ -35,8 +40,10 @@ impl SmlZone {
     /// The zone name, without a trailing dot.
     pub fn name(&self) -> &str {
         match self {
-            Self::Production => "edelivery.tech.ec.europa.eu",
-            Self::Test => "acc.edelivery.tech.ec.europa.eu",
+            Self::Production => "participant.sml.prod.tech.peppol.org",
+            Self::Test => "participant.sml.test.tech.peppol.org",
+            Self::EcProduction => "edelivery.tech.ec.europa.eu",
+            Self::EcTest => "acc.edelivery.tech.ec.europa.eu",
             Self::Custom(zone) => zone.trim_end_matches('.'),
         }
     }
@@ -90,15 +97,15 @@ mod tests {
     #[test]
     fn classic_names_match_the_published_vectors() {
         assert_eq!(
-            classic_name_of_value("0088:123abc", &SmlZone::Production),
+            classic_name_of_value("0088:123abc", &SmlZone::EcProduction),
             "B-f5e78500450d37de5aabe6648ac3bb70.iso6523-actorid-upis.edelivery.tech.ec.europa.eu"
         );
         assert_eq!(
-            classic_name_of_value("0088:123ABC", &SmlZone::Production),
+            classic_name_of_value("0088:123ABC", &SmlZone::EcProduction),
             "B-f5e78500450d37de5aabe6648ac3bb70.iso6523-actorid-upis.edelivery.tech.ec.europa.eu"
         );
         assert_eq!(
-            classic_name_of_value("9915:test", &SmlZone::Test),
+            classic_name_of_value("9915:test", &SmlZone::EcTest),
             "B-85008b8279e07ab0392da75fa55856a2.iso6523-actorid-upis.acc.edelivery.tech.ec.europa.eu"
         );
         assert_eq!(
@@ -137,7 +144,7 @@ mod tests {
         ];
         for (value, label) in cases {
             assert_eq!(
-                naptr_name_of_value(value, &SmlZone::Test),
+                naptr_name_of_value(value, &SmlZone::EcTest),
                 format!("{label}.iso6523-actorid-upis.acc.edelivery.tech.ec.europa.eu"),
                 "{value}"
             );
@@ -150,20 +157,25 @@ mod tests {
             .expect("valid id");
         let lower = ParticipantId::parse("9925:be0123456749").expect("valid id");
         assert_eq!(
-            naptr_name(&upper, &SmlZone::Production),
-            naptr_name(&lower, &SmlZone::Production)
+            naptr_name(&upper, &SmlZone::EcProduction),
+            naptr_name(&lower, &SmlZone::EcProduction)
         );
         assert_eq!(
-            naptr_name(&upper, &SmlZone::Production),
-            naptr_name_of_value("9925:be0123456749", &SmlZone::Production)
+            naptr_name(&upper, &SmlZone::EcProduction),
+            naptr_name_of_value("9925:be0123456749", &SmlZone::EcProduction)
         );
         assert_eq!(
-            classic_name(&upper, &SmlZone::Test),
-            classic_name_of_value("9925:be0123456749", &SmlZone::Test)
+            classic_name(&upper, &SmlZone::EcTest),
+            classic_name_of_value("9925:be0123456749", &SmlZone::EcTest)
         );
-        assert!(
-            naptr_name(&lower, &SmlZone::Production)
-                .ends_with(".iso6523-actorid-upis.edelivery.tech.ec.europa.eu")
+        let label = naptr_name(&lower, &SmlZone::Custom(String::new()));
+        assert_eq!(
+            naptr_name(&lower, &SmlZone::Production),
+            format!("{label}.participant.sml.prod.tech.peppol.org")
+        );
+        assert_eq!(
+            naptr_name(&lower, &SmlZone::Test),
+            format!("{label}.participant.sml.test.tech.peppol.org")
         );
     }
 }
