@@ -152,6 +152,110 @@ pub struct ServeSettings {
     /// Apply database migrations on start.
     #[arg(long, env = "EINVOICE_MIGRATE_ON_START", default_value_t = true, action = clap::ArgAction::Set)]
     pub migrate_on_start: bool,
+
+    /// The SMP (Peppol capability publishing) and what it publishes.
+    #[command(flatten)]
+    pub smp: SmpSettings,
+}
+
+/// Settings of the gateway's SMP: which environment it publishes, where it is served,
+/// the key and certificate it signs with, and the access point endpoint it publishes.
+/// See `docs/SMP.md`.
+#[derive(Debug, Clone, Args)]
+pub struct SmpSettings {
+    /// Serve the SMP.
+    #[arg(long = "smp", env = "EINVOICE_SMP_ENABLED", default_value_t = true, action = clap::ArgAction::Set)]
+    pub enabled: bool,
+
+    /// The environment whose `active` legal entities the SMP publishes (`sandbox` or
+    /// `production`): one SMP is registered in one SML with one certificate.
+    #[arg(
+        long = "smp-environment",
+        env = "EINVOICE_SMP_ENVIRONMENT",
+        default_value = "sandbox"
+    )]
+    pub environment: String,
+
+    /// Path under which the SMP is served on the main listener (`/` for the root).
+    #[arg(
+        long = "smp-path-prefix",
+        env = "EINVOICE_SMP_PATH_PREFIX",
+        default_value = "/smp"
+    )]
+    pub path_prefix: String,
+
+    /// Serve the SMP at the root of a listener of its own on this address instead of
+    /// under the path prefix of the main listener.
+    #[arg(long = "smp-listen", env = "EINVOICE_SMP_LISTEN")]
+    pub listen: Option<SocketAddr>,
+
+    /// The SMP's public base URL, as registered in the SML (the ServiceGroup's links
+    /// start with it); `PUBLIC_URL` + path prefix (or `http://SMP_LISTEN`) when not set.
+    #[arg(long = "smp-public-url", env = "EINVOICE_SMP_PUBLIC_URL")]
+    pub public_url: Option<String>,
+
+    /// PEM file of the SMP's RSA private key (PKCS#8). With the certificate file; when
+    /// neither is set a sandbox SMP generates a self-signed pair in `DATA_DIR/smp/`.
+    #[arg(long = "smp-key-file", env = "EINVOICE_SMP_KEY_FILE")]
+    pub key_file: Option<PathBuf>,
+
+    /// PEM file of the SMP's certificate (for production: issued by the Peppol SMP CA).
+    #[arg(long = "smp-certificate-file", env = "EINVOICE_SMP_CERTIFICATE_FILE")]
+    pub certificate_file: Option<PathBuf>,
+
+    /// The access point's AS4 URL published for every document type;
+    /// `PUBLIC_URL/as4` when not set.
+    #[arg(long = "ap-url", env = "EINVOICE_AP_URL")]
+    pub ap_url: Option<String>,
+
+    /// PEM file of the access point's certificate; the SMP certificate when not set
+    /// (sandbox only).
+    #[arg(long = "ap-certificate-file", env = "EINVOICE_AP_CERTIFICATE_FILE")]
+    pub ap_certificate_file: Option<PathBuf>,
+
+    /// `ServiceActivationDate` (RFC 3339); the access point certificate's start of
+    /// validity when not set.
+    #[arg(long = "ap-activation-date", env = "EINVOICE_AP_ACTIVATION_DATE")]
+    pub activation_date: Option<String>,
+
+    /// `ServiceExpirationDate` (RFC 3339); the access point certificate's end of
+    /// validity when not set.
+    #[arg(long = "ap-expiration-date", env = "EINVOICE_AP_EXPIRATION_DATE")]
+    pub expiration_date: Option<String>,
+
+    /// `ServiceDescription` of the endpoint.
+    #[arg(
+        long = "smp-service-description",
+        env = "EINVOICE_SMP_SERVICE_DESCRIPTION",
+        default_value = "einvoice-gateway access point"
+    )]
+    pub service_description: String,
+
+    /// `TechnicalContactUrl` of the endpoint (a URL or `mailto:` address); the public
+    /// URL when not set.
+    #[arg(long = "smp-technical-contact", env = "EINVOICE_SMP_TECHNICAL_CONTACT")]
+    pub technical_contact: Option<String>,
+}
+
+impl Default for SmpSettings {
+    /// The defaults of the flags (no environment variables read).
+    fn default() -> Self {
+        Self {
+            enabled: true,
+            environment: "sandbox".to_owned(),
+            path_prefix: "/smp".to_owned(),
+            listen: None,
+            public_url: None,
+            key_file: None,
+            certificate_file: None,
+            ap_url: None,
+            ap_certificate_file: None,
+            activation_date: None,
+            expiration_date: None,
+            service_description: "einvoice-gateway access point".to_owned(),
+            technical_contact: None,
+        }
+    }
 }
 
 /// Parses only the serve settings (flags absent: environment variables and defaults).

@@ -8,9 +8,12 @@ use std::time::Duration;
 
 use einvoice_domain::api_key::IssuedApiKey;
 use einvoice_domain::clock::{Clock, SystemClock};
+use einvoice_domain::environment::Environment;
 use einvoice_domain::ports::Store;
 use einvoice_domain::secret::MasterKey;
-use einvoice_domain::service::{ApiKeyService, LegalEntityService, PartnerService, TenantService};
+use einvoice_domain::service::{
+    ApiKeyService, LegalEntityService, PartnerService, PublishingService, TenantService,
+};
 use einvoice_domain::tenant::Tenant;
 use einvoice_http_axum::{AppState, HttpSettings};
 use einvoice_store_postgres::PgStore;
@@ -46,6 +49,9 @@ pub enum BuildError {
     /// A domain use case failed during start-up.
     #[error("start-up: {0}")]
     Startup(String),
+    /// The SMP cannot be set up.
+    #[error("SMP: {0}")]
+    Smp(String),
 }
 
 /// Which database the configuration names.
@@ -238,6 +244,16 @@ pub fn services(store: &Stores, master_key: MasterKey) -> Services {
     }
 }
 
+/// What the SMP of `environment` publishes, read from `store`.
+pub fn publishing(store: &Stores, environment: Environment) -> PublishingService {
+    match store {
+        Stores::Sqlite(store) => PublishingService::new(store.clone(), store.clone(), environment),
+        Stores::Postgres(store) => {
+            PublishingService::new(store.clone(), store.clone(), environment)
+        }
+    }
+}
+
 /// Wires the services to one concrete store, which serves every port.
 fn services_over<S: Store + 'static>(store: &Arc<S>, master_key: MasterKey) -> Services {
     let clock: Arc<dyn Clock> = Arc::new(SystemClock);
@@ -272,8 +288,11 @@ pub struct Running {
     pub addr: SocketAddr,
     /// The sandbox partner created on the first start of an empty store.
     pub bootstrap: Option<Credentials>,
+    /// The SMP's own listener, when it has one.
+    pub smp_addr: Option<SocketAddr>,
     shutdown: Option<oneshot::Sender<()>>,
     server: JoinHandle<std::io::Result<()>>,
+    smp_server: Option<(oneshot::Sender<()>, JoinHandle<std::io::Result<()>>)>,
     store: Stores,
     grace: Duration,
 }
@@ -284,6 +303,15 @@ impl Running {
     pub async fn shutdown(mut self) {
         if let Some(sender) = self.shutdown.take() {
             let _receiver_gone = sender.send(());
+        }
+        if let Some((sender, server)) = self.smp_server.take() {
+            let _receiver_gone = sender.send(());
+            match tokio::time::timeout(self.grace, server).await {
+                Ok(Ok(Ok(()))) => {}
+                Ok(Ok(Err(error))) => tracing::error!(%error, "SMP server failed"),
+                Ok(Err(error)) => tracing::error!(%error, "SMP server task failed"),
+                Err(_) => tracing::warn!("SMP requests did not finish within the grace period"),
+            }
         }
         match tokio::time::timeout(self.grace, &mut self.server).await {
             Ok(Ok(Ok(()))) => tracing::info!("server stopped"),
@@ -335,15 +363,61 @@ pub async fn start(
         .unwrap_or_else(|| format!("http://{addr}"))
         .trim_end_matches('/')
         .to_owned();
+    let http = HttpSettings {
+        body_limit_bytes: settings.body_limit_bytes,
+        request_timeout: Duration::from_secs(settings.request_timeout_secs),
+    };
+    let mut smp = None;
+    let mut smp_server = None;
+    let mut smp_addr = None;
+    if settings.smp.enabled {
+        let publishing = publishing(&store, crate::smp::environment(&settings.smp)?);
+        if let Some(listen) = settings.smp.listen {
+            let listener = tokio::net::TcpListener::bind(listen)
+                .await
+                .map_err(|source| BuildError::Listen {
+                    addr: listen,
+                    source,
+                })?;
+            let addr = listener.local_addr().map_err(|source| BuildError::Listen {
+                addr: listen,
+                source,
+            })?;
+            let smp_url = settings
+                .smp
+                .public_url
+                .clone()
+                .unwrap_or_else(|| format!("http://{addr}"));
+            let state = crate::smp::state(global, &settings.smp, publishing, &base_url, &smp_url)?;
+            let router = einvoice_http_axum::smp_router(state, http);
+            let (stop, signal) = oneshot::channel::<()>();
+            let server = tokio::spawn(async move {
+                axum::serve(listener, router)
+                    .with_graceful_shutdown(async move {
+                        drop(signal.await);
+                    })
+                    .await
+            });
+            tracing::info!(%addr, "SMP listening");
+            smp_server = Some((stop, server));
+            smp_addr = Some(addr);
+        } else {
+            let prefix = format!("/{}", settings.smp.path_prefix.trim_matches('/'));
+            let smp_url = settings
+                .smp
+                .public_url
+                .clone()
+                .unwrap_or_else(|| format!("{base_url}{}", prefix.trim_end_matches('/')));
+            let state = crate::smp::state(global, &settings.smp, publishing, &base_url, &smp_url)?;
+            smp = Some((prefix, state));
+        }
+    }
     let state = AppState {
         tenants: services.tenants,
         api_keys: services.api_keys,
         legal_entities: services.legal_entities,
         base_url,
-    };
-    let http = HttpSettings {
-        body_limit_bytes: settings.body_limit_bytes,
-        request_timeout: Duration::from_secs(settings.request_timeout_secs),
+        smp,
     };
     let router = einvoice_http_axum::router(state, http);
     let (shutdown, signal) = oneshot::channel::<()>();
@@ -358,8 +432,10 @@ pub async fn start(
     Ok(Running {
         addr,
         bootstrap,
+        smp_addr,
         shutdown: Some(shutdown),
         server,
+        smp_server,
         store,
         grace: Duration::from_secs(settings.shutdown_grace_secs),
     })

@@ -8,8 +8,9 @@ pub mod extract;
 pub mod query;
 pub mod resources;
 mod router;
+pub mod smp;
 
-pub use router::{HttpSettings, router};
+pub use router::{HttpSettings, router, smp_router};
 
 use einvoice_domain::service::{ApiKeyService, LegalEntityService, TenantService};
 
@@ -27,4 +28,6 @@ pub struct AppState {
     pub legal_entities: LegalEntityService,
     /// The gateway's public base URL without a trailing slash, e.g. `https://gw.example.com`.
     pub base_url: String,
+    /// The SMP, when it is served on this listener, with its path prefix (`/smp`).
+    pub smp: Option<(String, smp::SmpState)>,
 }

@@ -49,17 +49,9 @@ impl SmpIdentity {
     pub fn from_pem(key_pem: &str, certificate_pem: &str) -> Result<Self, IdentityError> {
         RsaPrivateKey::from_pkcs8_pem(key_pem)
             .map_err(|error| IdentityError::Key(error.to_string()))?;
-        let certificate = pem::parse(certificate_pem)
-            .map_err(|error| IdentityError::Certificate(error.to_string()))?;
-        if certificate.tag() != "CERTIFICATE" {
-            return Err(IdentityError::Certificate(format!(
-                "expected a CERTIFICATE block, found {}",
-                certificate.tag()
-            )));
-        }
         Ok(Self {
             key_pem: key_pem.to_owned(),
-            certificate_der: certificate.into_contents(),
+            certificate_der: certificate_from_pem(certificate_pem)?,
         })
     }
 
@@ -77,7 +69,10 @@ impl SmpIdentity {
         let mut params = CertificateParams::default();
         let mut name = DistinguishedName::new();
         name.push(DnType::CommonName, common_name);
-        name.push(DnType::OrganizationalUnitName, "einvoice-gateway sandbox SMP");
+        name.push(
+            DnType::OrganizationalUnitName,
+            "einvoice-gateway sandbox SMP",
+        );
         params.distinguished_name = name;
         params.not_before = not_before;
         params.not_after = not_before + Duration::days(days);
@@ -162,5 +157,36 @@ impl SigningKey for RsaKey {
     fn sign(&self, msg: &[u8]) -> Result<Vec<u8>, rcgen::Error> {
         let signer = pkcs1v15::SigningKey::<Sha256>::new(self.private.clone());
         Ok(signer.sign(msg).to_vec())
+    }
+}
+
+/// The validity period (not before, not after) of a DER certificate.
+pub fn certificate_validity(
+    certificate_der: &[u8],
+) -> Result<(OffsetDateTime, OffsetDateTime), IdentityError> {
+    use x509_cert::der::Decode as _;
+    let certificate = x509_cert::Certificate::from_der(certificate_der)
+        .map_err(|error| IdentityError::Certificate(error.to_string()))?;
+    let validity = certificate.tbs_certificate.validity;
+    let at = |time: x509_cert::time::Time| {
+        let seconds = i64::try_from(time.to_unix_duration().as_secs())
+            .map_err(|error| IdentityError::Certificate(error.to_string()))?;
+        OffsetDateTime::from_unix_timestamp(seconds)
+            .map_err(|error| IdentityError::Certificate(error.to_string()))
+    };
+    Ok((at(validity.not_before)?, at(validity.not_after)?))
+}
+
+/// Reads a PEM certificate into DER.
+pub fn certificate_from_pem(certificate_pem: &str) -> Result<Vec<u8>, IdentityError> {
+    let certificate = pem::parse(certificate_pem)
+        .map_err(|error| IdentityError::Certificate(error.to_string()))?;
+    if certificate.tag() == "CERTIFICATE" {
+        Ok(certificate.into_contents())
+    } else {
+        Err(IdentityError::Certificate(format!(
+            "expected a CERTIFICATE block, found {}",
+            certificate.tag()
+        )))
     }
 }

@@ -11,6 +11,6 @@ pub mod read;
 pub mod sign;
 pub mod write;
 
-pub use identity::{IdentityError, SmpIdentity};
+pub use identity::{IdentityError, SmpIdentity, certificate_from_pem, certificate_validity};
 pub use sign::{SignError, Signer, VerifyError};
 pub use write::EndpointSettings;

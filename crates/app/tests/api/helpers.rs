@@ -1,6 +1,6 @@
 //! Spawning a gateway and talking to it.
 
-use einvoice_app::config::{GlobalSettings, LogFormat, ServeSettings};
+use einvoice_app::config::{GlobalSettings, LogFormat, ServeSettings, SmpSettings};
 use einvoice_app::wiring::{self, Running, Services};
 use einvoice_store_postgres::testing::{DATABASE_URL_VARIABLE, TestSchema};
 use reqwest::{Method, StatusCode};
@@ -111,6 +111,7 @@ impl TestGateway {
             request_timeout_secs: 30,
             shutdown_grace_secs: 5,
             migrate_on_start: true,
+            smp: SmpSettings::default(),
         };
         adjust(&mut settings);
         let running = wiring::start(&global, &settings)
@@ -136,6 +137,11 @@ impl TestGateway {
             _dir: dir,
             _schema: schema,
         }
+    }
+
+    /// The SMP's own listener, when configured.
+    pub(crate) fn smp_addr(&self) -> Option<std::net::SocketAddr> {
+        self._running.smp_addr
     }
 
     /// The domain services over the gateway's own database (a second pool on the

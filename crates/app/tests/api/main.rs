@@ -11,4 +11,5 @@ mod binary;
 mod helpers;
 mod legal_entities;
 mod pagination;
+mod smp;
 mod tenants;

@@ -66,7 +66,9 @@ pub struct Capabilities {
 impl Capabilities {
     /// The document types the participant receives.
     pub fn document_types(&self) -> impl Iterator<Item = &DocumentTypeId> {
-        self.documents.iter().map(|capability| &capability.document_type)
+        self.documents
+            .iter()
+            .map(|capability| &capability.document_type)
     }
 
     /// The endpoint for `document_type` with `transport_profile`, in any process.
@@ -107,8 +109,7 @@ pub enum LookupError {
 #[async_trait]
 pub trait CapabilityLookup: Send + Sync {
     /// The participant's capabilities.
-    async fn capabilities(&self, participant: &ParticipantId)
-    -> Result<Capabilities, LookupError>;
+    async fn capabilities(&self, participant: &ParticipantId) -> Result<Capabilities, LookupError>;
 }
 
 /// Where a document for a receiver goes.

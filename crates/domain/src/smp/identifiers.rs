@@ -141,14 +141,27 @@ mod tests {
     fn parses_values_with_and_without_scheme() {
         let invoice = DocumentTypeId::bis_billing_invoice();
         assert_eq!(DocumentTypeId::parse(invoice.as_str()), Ok(invoice.clone()));
-        assert_eq!(DocumentTypeId::parse(&invoice.to_uri()), Ok(invoice.clone()));
-        let upper = invoice.to_uri().replacen("busdox-docid-qns", "BUSDOX-DOCID-QNS", 1);
+        assert_eq!(
+            DocumentTypeId::parse(&invoice.to_uri()),
+            Ok(invoice.clone())
+        );
+        let upper = invoice
+            .to_uri()
+            .replacen("busdox-docid-qns", "BUSDOX-DOCID-QNS", 1);
         assert_eq!(DocumentTypeId::parse(&upper), Ok(invoice));
     }
 
     #[test]
     fn refuses_malformed_values() {
-        for text in ["", "Invoice", "a::b", "a::b##", "::b##c", "a b::c##d", "a::##c"] {
+        for text in [
+            "",
+            "Invoice",
+            "a::b",
+            "a::b##",
+            "::b##c",
+            "a b::c##d",
+            "a::##c",
+        ] {
             assert!(DocumentTypeId::parse(text).is_err(), "{text}");
         }
     }

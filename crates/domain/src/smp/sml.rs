@@ -153,8 +153,8 @@ mod tests {
 
     #[test]
     fn checked_participant_ids_hash_their_scheme_and_value_in_lower_case() {
-        let upper = ParticipantId::parse("iso6523-actorid-upis::9925:BE0123456749")
-            .expect("valid id");
+        let upper =
+            ParticipantId::parse("iso6523-actorid-upis::9925:BE0123456749").expect("valid id");
         let lower = ParticipantId::parse("9925:be0123456749").expect("valid id");
         assert_eq!(
             naptr_name(&upper, &SmlZone::EcProduction),
