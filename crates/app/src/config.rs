@@ -75,6 +75,10 @@ pub enum LogFormat {
 
 /// The commands.
 #[derive(Debug, Subcommand)]
+#[expect(
+    clippy::large_enum_variant,
+    reason = "parsed once at start-up; boxing would only complicate clap's derive"
+)]
 pub enum Command {
     /// Run the gateway (the default).
     Serve(ServeSettings),

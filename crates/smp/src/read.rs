@@ -291,19 +291,18 @@ fn parse(xml: &str) -> Result<Element, ReadError> {
                 }
             }
             Event::GeneralRef(reference) => {
-                let resolved = match reference
+                let character = reference
                     .resolve_char_ref()
-                    .map_err(|error| malformed(error.to_string()))?
-                {
-                    Some(character) => character.to_string(),
-                    None => {
-                        let name = reference
-                            .decode()
-                            .map_err(|error| malformed(error.to_string()))?;
-                        resolve_predefined_entity(&name)
-                            .ok_or_else(|| malformed(format!("entity `{name}` is not defined")))?
-                            .to_owned()
-                    }
+                    .map_err(|error| malformed(error.to_string()))?;
+                let resolved = if let Some(character) = character {
+                    character.to_string()
+                } else {
+                    let name = reference
+                        .decode()
+                        .map_err(|error| malformed(error.to_string()))?;
+                    resolve_predefined_entity(&name)
+                        .ok_or_else(|| malformed(format!("entity `{name}` is not defined")))?
+                        .to_owned()
                 };
                 if let Some(element) = open.last_mut() {
                     element.text.push_str(&resolved);

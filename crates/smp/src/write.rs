@@ -17,7 +17,7 @@ use time::format_description::well_known::Rfc3339;
 
 /// The SMP 1.x publishing namespace.
 pub const SMP_NS: &str = "http://busdox.org/serviceMetadata/publishing/1.0/";
-/// The BusDox identifiers namespace.
+/// The identifiers namespace (`ids:`).
 pub const IDS_NS: &str = "http://busdox.org/transport/identifiers/1.0/";
 /// The WS-Addressing namespace of `EndpointReference`.
 pub const WSA_NS: &str = "http://www.w3.org/2005/08/addressing";

@@ -19,7 +19,7 @@ pub(crate) struct TestGateway {
     pub(crate) global: GlobalSettings,
     client: reqwest::Client,
     // Field order is drop order: the server before its data.
-    _running: Running,
+    running: Running,
     _dir: tempfile::TempDir,
     _schema: Option<TestSchema>,
 }
@@ -133,7 +133,7 @@ impl TestGateway {
             partner_id: credentials.partner.id.to_string(),
             global,
             client: reqwest::Client::new(),
-            _running: running,
+            running,
             _dir: dir,
             _schema: schema,
         }
@@ -141,7 +141,7 @@ impl TestGateway {
 
     /// The SMP's own listener, when configured.
     pub(crate) fn smp_addr(&self) -> Option<std::net::SocketAddr> {
-        self._running.smp_addr
+        self.running.smp_addr
     }
 
     /// The domain services over the gateway's own database (a second pool on the

@@ -1,6 +1,6 @@
 //! The gateway's SMP end to end: what it publishes follows the legal entity's status,
 //! identifiers are accepted raw, percent-encoded and in any case, the ServiceMetadata
-//! is signed with the SMP certificate, and an independent SMP client (PyPI peppol-py)
+//! is signed with the SMP certificate, and an independent SMP client (`PyPI` peppol-py)
 //! finds the endpoint.
 
 use std::path::{Path, PathBuf};

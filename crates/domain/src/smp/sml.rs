@@ -3,11 +3,12 @@
 //! The Service Metadata Locator publishes, for every registered participant, a DNS
 //! name under its zone that leads to the participant's SMP:
 //!
-//! - classic (CNAME, Peppol SML 1.x; the EC zones answered it until their retirement): `B-` + lower-case hex MD5 of the identifier value
-//!   + `.` + identifier scheme + `.` + zone;
+//! - classic (CNAME, Peppol SML 1.x; the EC zones answered it until their retirement):
+//!   `B-` + lower-case hex MD5 of the identifier value + `.` + identifier scheme + `.` +
+//!   zone;
 //! - NAPTR (Peppol SML 2.0, the BDXL-style lookup): base32 (RFC 4648 alphabet, no
-//!   padding, lower case) of SHA-256 of the identifier value + `.` + identifier scheme
-//!   + `.` + zone, holding a NAPTR record with service `Meta:SMP` and flag `U` whose
+//!   padding, lower case) of SHA-256 of the identifier value + `.` + identifier scheme +
+//!   `.` + zone, holding a NAPTR record with service `Meta:SMP` and flag `U` whose
 //!   regular expression yields the SMP base URL.
 //!
 //! In both, the hashed value is the participant identifier value **without** its scheme
@@ -23,9 +24,9 @@ use crate::participant::ParticipantId;
 /// A DNS zone an SML publishes participants in.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum SmlZone {
-    /// The production SML operated by OpenPeppol (`participant.sml.prod.tech.peppol.org`).
+    /// The production SML operated by the Peppol network (`participant.sml.prod.tech.peppol.org`).
     Production,
-    /// The test SML operated by OpenPeppol (`participant.sml.test.tech.peppol.org`).
+    /// The test SML operated by the Peppol network (`participant.sml.test.tech.peppol.org`).
     Test,
     /// The European Commission's production SML zone (`edelivery.tech.ec.europa.eu`),
     /// retired on 31 August 2026; kept because published vectors and older records use it.
