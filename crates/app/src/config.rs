@@ -168,12 +168,13 @@ pub struct ServeSettings {
 #[derive(Debug, Clone, Args)]
 pub struct SmpSettings {
     /// Serve the SMP.
-    #[arg(long = "smp", env = "EINVOICE_SMP_ENABLED", default_value_t = true, action = clap::ArgAction::Set)]
+    #[arg(id = "smp", long = "smp", env = "EINVOICE_SMP_ENABLED", default_value_t = true, action = clap::ArgAction::Set)]
     pub enabled: bool,
 
     /// The environment whose `active` legal entities the SMP publishes (`sandbox` or
     /// `production`): one SMP is registered in one SML with one certificate.
     #[arg(
+        id = "smp_environment",
         long = "smp-environment",
         env = "EINVOICE_SMP_ENVIRONMENT",
         default_value = "sandbox"
@@ -182,6 +183,7 @@ pub struct SmpSettings {
 
     /// Path under which the SMP is served on the main listener (`/` for the root).
     #[arg(
+        id = "smp_path_prefix",
         long = "smp-path-prefix",
         env = "EINVOICE_SMP_PATH_PREFIX",
         default_value = "/smp"
@@ -190,45 +192,70 @@ pub struct SmpSettings {
 
     /// Serve the SMP at the root of a listener of its own on this address instead of
     /// under the path prefix of the main listener.
-    #[arg(long = "smp-listen", env = "EINVOICE_SMP_LISTEN")]
+    #[arg(id = "smp_listen", long = "smp-listen", env = "EINVOICE_SMP_LISTEN")]
     pub listen: Option<SocketAddr>,
 
     /// The SMP's public base URL, as registered in the SML (the ServiceGroup's links
     /// start with it); `PUBLIC_URL` + path prefix (or `http://SMP_LISTEN`) when not set.
-    #[arg(long = "smp-public-url", env = "EINVOICE_SMP_PUBLIC_URL")]
+    #[arg(
+        id = "smp_public_url",
+        long = "smp-public-url",
+        env = "EINVOICE_SMP_PUBLIC_URL"
+    )]
     pub public_url: Option<String>,
 
     /// PEM file of the SMP's RSA private key (PKCS#8). With the certificate file; when
     /// neither is set a sandbox SMP generates a self-signed pair in `DATA_DIR/smp/`.
-    #[arg(long = "smp-key-file", env = "EINVOICE_SMP_KEY_FILE")]
+    #[arg(
+        id = "smp_key_file",
+        long = "smp-key-file",
+        env = "EINVOICE_SMP_KEY_FILE"
+    )]
     pub key_file: Option<PathBuf>,
 
     /// PEM file of the SMP's certificate (for production: issued by the Peppol SMP CA).
-    #[arg(long = "smp-certificate-file", env = "EINVOICE_SMP_CERTIFICATE_FILE")]
+    #[arg(
+        id = "smp_certificate_file",
+        long = "smp-certificate-file",
+        env = "EINVOICE_SMP_CERTIFICATE_FILE"
+    )]
     pub certificate_file: Option<PathBuf>,
 
     /// The access point's AS4 URL published for every document type;
     /// `PUBLIC_URL/as4` when not set.
-    #[arg(long = "ap-url", env = "EINVOICE_AP_URL")]
+    #[arg(id = "ap_url", long = "ap-url", env = "EINVOICE_AP_URL")]
     pub ap_url: Option<String>,
 
     /// PEM file of the access point's certificate; the SMP certificate when not set
     /// (sandbox only).
-    #[arg(long = "ap-certificate-file", env = "EINVOICE_AP_CERTIFICATE_FILE")]
+    #[arg(
+        id = "ap_certificate_file",
+        long = "ap-certificate-file",
+        env = "EINVOICE_AP_CERTIFICATE_FILE"
+    )]
     pub ap_certificate_file: Option<PathBuf>,
 
     /// `ServiceActivationDate` (RFC 3339); the access point certificate's start of
     /// validity when not set.
-    #[arg(long = "ap-activation-date", env = "EINVOICE_AP_ACTIVATION_DATE")]
+    #[arg(
+        id = "ap_activation_date",
+        long = "ap-activation-date",
+        env = "EINVOICE_AP_ACTIVATION_DATE"
+    )]
     pub activation_date: Option<String>,
 
     /// `ServiceExpirationDate` (RFC 3339); the access point certificate's end of
     /// validity when not set.
-    #[arg(long = "ap-expiration-date", env = "EINVOICE_AP_EXPIRATION_DATE")]
+    #[arg(
+        id = "ap_expiration_date",
+        long = "ap-expiration-date",
+        env = "EINVOICE_AP_EXPIRATION_DATE"
+    )]
     pub expiration_date: Option<String>,
 
     /// `ServiceDescription` of the endpoint.
     #[arg(
+        id = "smp_service_description",
         long = "smp-service-description",
         env = "EINVOICE_SMP_SERVICE_DESCRIPTION",
         default_value = "einvoice-gateway access point"
@@ -237,7 +264,11 @@ pub struct SmpSettings {
 
     /// `TechnicalContactUrl` of the endpoint (a URL or `mailto:` address); the public
     /// URL when not set.
-    #[arg(long = "smp-technical-contact", env = "EINVOICE_SMP_TECHNICAL_CONTACT")]
+    #[arg(
+        id = "smp_technical_contact",
+        long = "smp-technical-contact",
+        env = "EINVOICE_SMP_TECHNICAL_CONTACT"
+    )]
     pub technical_contact: Option<String>,
 }
 
