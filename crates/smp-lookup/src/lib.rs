@@ -39,13 +39,17 @@ pub struct LookupSettings {
     pub max_document_types: usize,
     /// How long an answer is reused.
     pub cache_ttl: Duration,
+    /// Most answers kept; expired ones are dropped when it is reached, and nothing new
+    /// is cached while every kept answer is still fresh.
+    pub max_cached: usize,
     /// Certificates (DER) the SMP signing certificates must chain to: the Peppol SMP
     /// CA of the environment, or pinned SMP certificates.
     pub trusted_certificates: Vec<Vec<u8>>,
 }
 
 impl LookupSettings {
-    /// Defaults for `zone`: 10 s timeouts, 1 MiB answers, 50 document types, 10 min cache.
+    /// Defaults for `zone`: 10 s timeouts, 1 MiB answers, 50 document types, answers
+    /// cached 10 minutes, at most 10,000 of them.
     pub fn new(zone: SmlZone, trusted_certificates: Vec<Vec<u8>>) -> Self {
         Self {
             zone,
@@ -54,6 +58,7 @@ impl LookupSettings {
             max_answer_bytes: 1024 * 1024,
             max_document_types: 50,
             cache_ttl: Duration::from_secs(600),
+            max_cached: 10_000,
             trusted_certificates,
         }
     }
@@ -300,16 +305,17 @@ impl CapabilityLookup for SmpLookup {
             return Ok(capabilities);
         }
         let capabilities = self.look_up(participant).await?;
-        self.cache
+        let now = Instant::now();
+        let mut cache = self
+            .cache
             .lock()
-            .unwrap_or_else(std::sync::PoisonError::into_inner)
-            .insert(
-                key,
-                (
-                    Instant::now() + self.settings.cache_ttl,
-                    capabilities.clone(),
-                ),
-            );
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
+        if cache.len() >= self.settings.max_cached {
+            cache.retain(|_, (expires, _)| now < *expires);
+        }
+        if cache.len() < self.settings.max_cached {
+            cache.insert(key, (now + self.settings.cache_ttl, capabilities.clone()));
+        }
         Ok(capabilities)
     }
 }

@@ -272,9 +272,19 @@ async fn finds_the_gateways_own_endpoints_through_the_sml() {
         Err(LookupError::NotPublished(pending.to_string()))
     );
 
-    // Answers are cached: archiving is seen only once the cached answer expires.
+    // Answers are cached: archiving is seen only once the cached answer expires, or at
+    // once by a lookup whose cache has no room.
+    let mut no_room = settings(dns, gateway.certificate());
+    no_room.max_cached = 0;
+    let no_room = SmpLookup::new(no_room, clock.clone()).expect("builds");
+    assert!(no_room.capabilities(&active).await.is_ok());
     gateway.apply(&active, &[Trigger::Archive]).await;
     assert!(lookup.capabilities(&active).await.is_ok(), "cached");
+    assert_eq!(
+        no_room.capabilities(&active).await,
+        Err(LookupError::NotPublished(active.to_string())),
+        "nothing cached"
+    );
     let mut uncached = settings(dns, gateway.certificate());
     uncached.cache_ttl = Duration::ZERO;
     let fresh = SmpLookup::new(uncached, clock.clone()).expect("builds");

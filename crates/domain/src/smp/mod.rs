@@ -8,6 +8,8 @@ mod capability;
 mod identifiers;
 pub mod sml;
 
+#[cfg(feature = "testing")]
+pub use capability::MockCapabilityLookup;
 pub use capability::{
     Capabilities, Capability, CapabilityLookup, Endpoint, LookupError, Receiver, Route,
 };

@@ -9,6 +9,7 @@ mod in_memory;
 pub use in_memory::InMemoryStore;
 
 pub use crate::ports::{MockApiKeyStore, MockEventLog, MockLegalEntityStore, MockTenantStore};
+pub use crate::smp::MockCapabilityLookup;
 
 use std::sync::Mutex;
 
