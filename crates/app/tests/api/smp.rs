@@ -301,3 +301,40 @@ fn assert_peppol_py_found(found: &Value, gateway: &TestGateway, certificate: &[u
         );
     }
 }
+
+#[tokio::test]
+async fn a_production_smp_needs_its_key_and_certificates() {
+    let dir = tempfile::tempdir().expect("temporary directory");
+    let global = einvoice_app::config::GlobalSettings {
+        data_dir: dir.path().to_path_buf(),
+        database_url: None,
+        master_key: None,
+        log_format: einvoice_app::config::LogFormat::Human,
+        log: "warn".to_owned(),
+    };
+    let mut settings = einvoice_app::config::ServeSettings {
+        listen: "127.0.0.1:0".parse().expect("address"),
+        public_url: None,
+        body_limit_bytes: 1024 * 1024,
+        request_timeout_secs: 30,
+        shutdown_grace_secs: 5,
+        migrate_on_start: true,
+        smp: einvoice_app::config::SmpSettings::default(),
+    };
+    settings.smp.environment = "production".to_owned();
+    let error = einvoice_app::wiring::start(&global, &settings)
+        .await
+        .expect_err("no production identity");
+    assert!(error.to_string().contains("--smp-key-file"), "{error}");
+    assert!(
+        !dir.path().join("smp").exists(),
+        "nothing generated for production"
+    );
+
+    settings.smp.environment = "staging".to_owned();
+    assert!(
+        einvoice_app::wiring::start(&global, &settings)
+            .await
+            .is_err()
+    );
+}
