@@ -8,8 +8,9 @@ pub mod extract;
 pub mod query;
 pub mod resources;
 mod router;
+pub mod smp;
 
-pub use router::{HttpSettings, router};
+pub use router::{HttpSettings, router, smp_router};
 
 use einvoice_document_json::ParseLimits;
 use einvoice_domain::service::{
@@ -48,6 +49,8 @@ pub struct AppState {
     pub base_url: String,
     /// What `GET /readyz` checks.
     pub readiness: ReadinessCheck,
+    /// The SMP, when it is served on this listener, with its path prefix (`/smp`).
+    pub smp: Option<(String, smp::SmpState)>,
 }
 
 impl std::fmt::Debug for AppState {

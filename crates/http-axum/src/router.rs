@@ -98,12 +98,30 @@ pub fn router(state: AppState, settings: HttpSettings) -> Router {
         .method_not_allowed_fallback(method_not_allowed)
         .layer(middleware::map_response(json_api_content_type));
 
-    Router::new()
+    let smp = state.smp.clone();
+    let mut router = Router::new()
         .nest("/api/v1", api)
         .route("/healthz", get(healthz))
         .route("/readyz", get(readyz))
         .fallback(route_not_found)
-        .with_state(state)
+        .with_state(state);
+    if let Some((prefix, smp)) = smp {
+        let smp = crate::smp::router(smp);
+        router = match prefix.trim_end_matches('/') {
+            "" => router.merge(smp),
+            prefix => router.nest(prefix, smp),
+        };
+    }
+    with_middleware(router, settings)
+}
+
+/// The SMP alone, at the root of a listener of its own, with the same middleware.
+pub fn smp_router(smp: crate::smp::SmpState, settings: HttpSettings) -> Router {
+    with_middleware(crate::smp::router(smp).fallback(route_not_found), settings)
+}
+
+fn with_middleware(router: Router, settings: HttpSettings) -> Router {
+    router
         .layer(DefaultBodyLimit::max(settings.body_limit_bytes))
         .layer(TimeoutLayer::with_status_code(
             StatusCode::REQUEST_TIMEOUT,

@@ -13,5 +13,6 @@ mod events;
 mod helpers;
 mod legal_entities;
 mod pagination;
+mod smp;
 mod tenants;
 mod webhooks;

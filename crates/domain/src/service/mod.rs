@@ -9,6 +9,7 @@ mod documents;
 mod events;
 mod legal_entities;
 mod partners;
+mod publishing;
 mod tenants;
 mod webhooks;
 
@@ -18,6 +19,7 @@ pub use documents::{DocumentService, Submission, routes};
 pub use events::EventService;
 pub use legal_entities::{LegalEntityPatch, LegalEntityService};
 pub use partners::{NewPartner, PartnerService};
+pub use publishing::{Publication, PublishingService, RoutingError, RoutingService};
 pub use tenants::{AddressPatch, NewTenant, TenantPatch, TenantService};
 pub use webhooks::{WebhookPatch, WebhookService};
 
