@@ -57,7 +57,7 @@ impl LookupSettings {
             timeout: Duration::from_secs(10),
             max_answer_bytes: 1024 * 1024,
             max_document_types: 50,
-            cache_ttl: Duration::from_secs(600),
+            cache_ttl: Duration::from_mins(10),
             max_cached: 10_000,
             trusted_certificates,
         }
