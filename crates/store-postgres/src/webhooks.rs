@@ -15,10 +15,10 @@ use sqlx::{Postgres, QueryBuilder};
 use time::OffsetDateTime;
 use uuid::Uuid;
 
+use crate::PgStore;
 use crate::convert::{RowContext, to_i64};
 use crate::error::store_error;
-use crate::list::{push_order_by, push_page, total};
-use crate::{PgStore, finish};
+use crate::list::{push_order_by, push_page};
 
 /// The columns of `webhook_endpoints`, in [`WebhookRow`] and bind order.
 const COLUMNS: &str = "id, tenant_id, environment, url, events, scope, legal_entity_id, \
@@ -214,30 +214,8 @@ impl WebhookStore for PgStore {
         push_order_by(&mut page, &query.sort, WebhookSort::CreatedAt, sort_column);
         push_page(&mut page, query.page);
 
-        let mut transaction = self.read().await?;
-        let result = async {
-            let total_count: i64 = count
-                .build_query_scalar()
-                .fetch_one(&mut *transaction)
-                .await
-                .map_err(store_error)?;
-            let rows: Vec<WebhookRow> = page
-                .build_query_as()
-                .fetch_all(&mut *transaction)
-                .await
-                .map_err(store_error)?;
-            Ok((total_count, rows))
-        }
-        .await;
-        let (total_count, rows) = finish(transaction, result).await?;
-        let items = rows
-            .into_iter()
-            .map(WebhookEndpoint::try_from)
-            .collect::<Result<_, _>>()?;
-        Ok(Page {
-            items,
-            total: total(total_count),
-        })
+        self.read_page::<WebhookRow, WebhookEndpoint>(count, page)
+            .await
     }
 
     #[tracing::instrument(skip_all, fields(webhook.id = %endpoint.id, expected_version = expected_version))]

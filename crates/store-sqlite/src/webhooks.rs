@@ -15,7 +15,7 @@ use sqlx::{QueryBuilder, Sqlite};
 
 use crate::convert::{RowContext, micros, to_i64};
 use crate::error::store_error;
-use crate::list::{push_order_by, push_page, total};
+use crate::list::{push_order_by, push_page};
 use crate::{SqliteStore, commit};
 
 /// The columns of `webhook_endpoints`, in [`WebhookRow`] and bind order.
@@ -215,26 +215,8 @@ impl WebhookStore for SqliteStore {
         push_order_by(&mut page, &query.sort, WebhookSort::CreatedAt, sort_column);
         push_page(&mut page, query.page);
 
-        let mut transaction = self.read().await?;
-        let total_count: i64 = count
-            .build_query_scalar()
-            .fetch_one(&mut *transaction)
+        self.read_page::<WebhookRow, WebhookEndpoint>(count, page)
             .await
-            .map_err(store_error)?;
-        let rows: Vec<WebhookRow> = page
-            .build_query_as()
-            .fetch_all(&mut *transaction)
-            .await
-            .map_err(store_error)?;
-        commit(transaction).await?;
-        let items = rows
-            .into_iter()
-            .map(WebhookEndpoint::try_from)
-            .collect::<Result<_, _>>()?;
-        Ok(Page {
-            items,
-            total: total(total_count),
-        })
     }
 
     #[tracing::instrument(skip_all, fields(webhook.id = %endpoint.id, expected_version = expected_version))]
