@@ -12,14 +12,17 @@ pub mod document;
 pub mod environment;
 pub mod event;
 pub mod ids;
+pub mod idempotency;
 pub mod legal_entity;
 pub mod metadata;
 pub mod participant;
 pub mod ports;
 pub mod secret;
 pub mod service;
+pub mod signature;
 pub mod tenant;
 pub mod text;
+pub mod token;
 
 #[cfg(feature = "testing")]
 pub mod testing;

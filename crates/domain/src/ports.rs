@@ -12,6 +12,8 @@
 use async_trait::async_trait;
 
 use crate::api_key::{ApiKey, KeyHash};
+pub use crate::idempotency::{IdempotencyScope, Reservation, StoredResponse};
+pub use crate::token::{RefreshToken, RefreshUse, TokenHash};
 use crate::codes::CountryCode;
 use crate::environment::Environment;
 use crate::event::{EventRecord, StoredEvent};
@@ -384,10 +386,110 @@ pub trait EventLog: Send + Sync {
     async fn events(&self, query: EventQuery) -> Result<Vec<StoredEvent>, StoreError>;
 }
 
-/// Every store port: what an application wires once.
-pub trait Store: TenantStore + ApiKeyStore + LegalEntityStore + EventLog {}
+/// Request signatures already accepted, for replay protection across every gateway
+/// process sharing the store.
+#[cfg_attr(feature = "testing", mockall::automock)]
+#[async_trait]
+pub trait SeenSignatureStore: Send + Sync {
+    /// Records the MAC `mac` of a request signed with `key` as seen until `expires_at`.
+    /// Returns `true` when it was not already recorded (or its record had expired at
+    /// `now`), `false` when it is a replay.
+    ///
+    /// MUST be atomic: of concurrent calls with the same `key` and `mac`, exactly one
+    /// returns `true`.
+    async fn remember_signature(
+        &self,
+        key: ApiKeyId,
+        mac: &[u8; 32],
+        expires_at: OffsetDateTime,
+        now: OffsetDateTime,
+    ) -> Result<bool, StoreError>;
 
-impl<T: TenantStore + ApiKeyStore + LegalEntityStore + EventLog> Store for T {}
+    /// Forgets records that expired at `now`; returns how many.
+    async fn purge_signatures(&self, now: OffsetDateTime) -> Result<u64, StoreError>;
+}
+
+/// Idempotency keys and the responses they stand for.
+#[cfg_attr(feature = "testing", mockall::automock)]
+#[async_trait]
+pub trait IdempotencyStore: Send + Sync {
+    /// Reserves `scope` for a request whose fingerprint is `request_hash`, unless a
+    /// record that has not expired at `now` exists: then says what it holds. A new
+    /// reservation is in flight until `lock_expires_at` (after which a crashed
+    /// request's reservation can be taken over).
+    ///
+    /// MUST be atomic: of concurrent calls for one scope, exactly one gets
+    /// [`Reservation::Reserved`].
+    async fn reserve_idempotency_key(
+        &self,
+        scope: &IdempotencyScope,
+        request_hash: &[u8; 32],
+        now: OffsetDateTime,
+        lock_expires_at: OffsetDateTime,
+    ) -> Result<Reservation, StoreError>;
+
+    /// Stores the response of a reserved request, kept until `expires_at`.
+    async fn complete_idempotency_key(
+        &self,
+        scope: &IdempotencyScope,
+        response: &StoredResponse,
+        expires_at: OffsetDateTime,
+    ) -> Result<(), StoreError>;
+
+    /// Drops a reservation whose request produced nothing worth replaying, so that it
+    /// can be retried.
+    async fn release_idempotency_key(&self, scope: &IdempotencyScope) -> Result<(), StoreError>;
+
+    /// Forgets records that expired at `now`; returns how many.
+    async fn purge_idempotency_keys(&self, now: OffsetDateTime) -> Result<u64, StoreError>;
+}
+
+/// Refresh tokens of the token exchange: stored as hashes, used once.
+#[cfg_attr(feature = "testing", mockall::automock)]
+#[async_trait]
+pub trait RefreshTokenStore: Send + Sync {
+    /// Stores a new refresh token.
+    async fn insert_refresh_token(&self, token: &RefreshToken) -> Result<(), StoreError>;
+
+    /// Uses the refresh token with `hash` once.
+    ///
+    /// MUST be atomic: of concurrent calls with one hash, at most one gets
+    /// [`RefreshUse::Valid`]. A token used before yields [`RefreshUse::Reused`] and
+    /// every token of its family is revoked; an unknown or expired one
+    /// [`RefreshUse::Unknown`].
+    async fn use_refresh_token(
+        &self,
+        hash: &TokenHash,
+        now: OffsetDateTime,
+    ) -> Result<RefreshUse, StoreError>;
+
+    /// Forgets tokens that expired at `now`; returns how many.
+    async fn purge_refresh_tokens(&self, now: OffsetDateTime) -> Result<u64, StoreError>;
+}
+
+/// Every store port: what an application wires once.
+pub trait Store:
+    TenantStore
+    + ApiKeyStore
+    + LegalEntityStore
+    + EventLog
+    + SeenSignatureStore
+    + IdempotencyStore
+    + RefreshTokenStore
+{
+}
+
+impl<
+    T: TenantStore
+        + ApiKeyStore
+        + LegalEntityStore
+        + EventLog
+        + SeenSignatureStore
+        + IdempotencyStore
+        + RefreshTokenStore,
+> Store for T
+{
+}
 
 impl<F, Filter: Default> ListQuery<F, Filter> {
     /// The first page of the default size, in the default order, unfiltered.

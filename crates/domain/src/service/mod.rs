@@ -7,12 +7,16 @@ mod access;
 mod api_keys;
 mod legal_entities;
 mod partners;
+mod security;
 mod tenants;
 
 pub use access::{Acting, AuthError, Caller};
 pub use api_keys::{ApiKeyPatch, ApiKeyService};
 pub use legal_entities::{LegalEntityPatch, LegalEntityService};
 pub use partners::{NewPartner, PartnerService};
+pub use security::{
+    IdempotencyService, IssuedTokens, SignatureService, TokenLifetimes, TokenService,
+};
 pub use tenants::{AddressPatch, NewTenant, TenantPatch, TenantService};
 
 use crate::legal_entity::TransitionError;
