@@ -68,6 +68,7 @@ mod error;
 mod events;
 mod legal_entities;
 mod list;
+mod security;
 mod tenants;
 #[cfg(feature = "testing")]
 pub mod testing;

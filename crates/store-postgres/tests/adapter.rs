@@ -135,9 +135,12 @@ async fn migrations_create_the_tables_in_the_urls_schema_only() {
             "_sqlx_migrations",
             "api_keys",
             "events",
+            "idempotency_keys",
             "legal_entities",
             "legal_entity_participant_ids",
-            "tenants"
+            "refresh_tokens",
+            "seen_signatures",
+            "tenants",
         ]
     );
     store.close().await;

@@ -60,6 +60,7 @@ mod error;
 mod events;
 mod legal_entities;
 mod list;
+mod security;
 mod tenants;
 
 use std::path::{Path, PathBuf};
