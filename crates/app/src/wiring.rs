@@ -10,9 +10,14 @@ use einvoice_domain::api_key::IssuedApiKey;
 use einvoice_domain::clock::{Clock, SystemClock};
 use einvoice_domain::ports::Store;
 use einvoice_domain::secret::MasterKey;
-use einvoice_domain::service::{ApiKeyService, LegalEntityService, PartnerService, TenantService};
+use einvoice_domain::service::{
+    ApiKeyService, IdempotencyService, LegalEntityService, PartnerService, SignatureService,
+    TenantService, TokenLifetimes, TokenService,
+};
 use einvoice_domain::tenant::Tenant;
-use einvoice_http_axum::{AppState, HttpSettings};
+use einvoice_http_axum::security::jwt::JwtCodec;
+use einvoice_http_axum::security::rate_limit::RateLimits;
+use einvoice_http_axum::{AppState, HttpSettings, RateLimitSettings};
 use einvoice_store_postgres::PgStore;
 use einvoice_store_sqlite::SqliteStore;
 use tokio::sync::oneshot;
@@ -228,31 +233,105 @@ pub struct Services {
     pub api_keys: ApiKeyService,
     /// Legal entity use cases.
     pub legal_entities: LegalEntityService,
+    /// Request signatures.
+    pub signatures: SignatureService,
+    /// The token exchange.
+    pub tokens: TokenService,
+    /// Idempotency keys.
+    pub idempotency: IdempotencyService,
+}
+
+/// Settings of the services that are not about the store.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ServiceSettings {
+    /// Lifetimes of access and refresh tokens.
+    pub token_lifetimes: TokenLifetimes,
+    /// How long an idempotency key stays in flight when its request never finishes.
+    pub idempotency_lock: time::Duration,
+}
+
+impl Default for ServiceSettings {
+    fn default() -> Self {
+        Self {
+            token_lifetimes: TokenLifetimes::default(),
+            idempotency_lock: time::Duration::seconds(60),
+        }
+    }
+}
+
+/// Wires the services to `store` with default settings.
+pub fn services(store: &Stores, master_key: MasterKey) -> Services {
+    services_with(store, master_key, ServiceSettings::default())
 }
 
 /// Wires the services to `store`.
-pub fn services(store: &Stores, master_key: MasterKey) -> Services {
+pub fn services_with(store: &Stores, master_key: MasterKey, settings: ServiceSettings) -> Services {
     match store {
-        Stores::Sqlite(store) => services_over(store, master_key),
-        Stores::Postgres(store) => services_over(store, master_key),
+        Stores::Sqlite(store) => services_over(store, master_key, settings),
+        Stores::Postgres(store) => services_over(store, master_key, settings),
     }
 }
 
 /// Wires the services to one concrete store, which serves every port.
-fn services_over<S: Store + 'static>(store: &Arc<S>, master_key: MasterKey) -> Services {
+fn services_over<S: Store + 'static>(
+    store: &Arc<S>,
+    master_key: MasterKey,
+    settings: ServiceSettings,
+) -> Services {
     let clock: Arc<dyn Clock> = Arc::new(SystemClock);
     let tenants = TenantService::new(store.clone(), store.clone(), clock.clone());
+    let api_keys = ApiKeyService::new(
+        store.clone(),
+        store.clone(),
+        tenants.clone(),
+        clock.clone(),
+        master_key.clone(),
+    );
     Services {
         partners: PartnerService::new(store.clone(), clock.clone(), master_key.clone()),
-        api_keys: ApiKeyService::new(
+        signatures: SignatureService::new(store.clone(), clock.clone(), master_key.clone()),
+        tokens: TokenService::new(
+            api_keys.clone(),
             store.clone(),
-            store.clone(),
-            tenants.clone(),
+            Arc::new(JwtCodec::new(&master_key)),
             clock.clone(),
             master_key,
+            settings.token_lifetimes,
         ),
+        idempotency: IdempotencyService::new(
+            store.clone(),
+            clock.clone(),
+            settings.idempotency_lock,
+        ),
+        api_keys,
         legal_entities: LegalEntityService::new(store.clone(), clock),
         tenants,
+    }
+}
+
+/// How often expired signatures, idempotency keys, refresh tokens and idle limiter
+/// state are removed.
+const HOUSEKEEPING_INTERVAL: Duration = Duration::from_secs(300);
+
+/// Removes expired security records and idle limiter state, forever.
+async fn housekeeping(services: Services, limits: Arc<RateLimits>) {
+    let mut interval = tokio::time::interval(HOUSEKEEPING_INTERVAL);
+    interval.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+    loop {
+        interval.tick().await;
+        limits.housekeeping();
+        let results = [
+            ("signatures", services.signatures.purge().await),
+            ("idempotency keys", services.idempotency.purge().await),
+            ("refresh tokens", services.tokens.purge().await),
+        ];
+        for (what, result) in results {
+            match result {
+                Ok(0) => {}
+                Ok(count) => tracing::debug!(count, what, "expired records removed"),
+                Err(error) => tracing::warn!(%error, what, "expired records could not be removed"),
+            }
+        }
     }
 }
 
@@ -274,6 +353,7 @@ pub struct Running {
     pub bootstrap: Option<Credentials>,
     shutdown: Option<oneshot::Sender<()>>,
     server: JoinHandle<std::io::Result<()>>,
+    housekeeper: JoinHandle<()>,
     store: Stores,
     grace: Duration,
 }
@@ -294,6 +374,7 @@ impl Running {
                 self.server.abort();
             }
         }
+        self.housekeeper.abort();
         self.store.close().await;
     }
 }
@@ -309,7 +390,17 @@ pub async fn start(
         migrate(&store).await?;
     }
     let master_key = master_key(global)?;
-    let services = services(&store, master_key);
+    let request_timeout = Duration::from_secs(settings.request_timeout_secs);
+    let service_settings = ServiceSettings {
+        token_lifetimes: TokenLifetimes {
+            access: time::Duration::seconds(i64::from(settings.access_token_ttl_secs)),
+            refresh: time::Duration::seconds(i64::from(settings.refresh_token_ttl_secs)),
+        },
+        // Longer than any request can run: a reservation older than this was abandoned.
+        idempotency_lock: time::Duration::try_from(request_timeout * 2)
+            .unwrap_or(time::Duration::MINUTE),
+    };
+    let services = services_with(&store, master_key, service_settings);
     let bootstrap = services
         .partners
         .bootstrap()
@@ -336,16 +427,28 @@ pub async fn start(
         .trim_end_matches('/')
         .to_owned();
     let state = AppState {
-        tenants: services.tenants,
-        api_keys: services.api_keys,
-        legal_entities: services.legal_entities,
+        tenants: services.tenants.clone(),
+        api_keys: services.api_keys.clone(),
+        legal_entities: services.legal_entities.clone(),
+        signatures: services.signatures.clone(),
+        tokens: services.tokens.clone(),
+        idempotency: services.idempotency.clone(),
         base_url,
     };
     let http = HttpSettings {
         body_limit_bytes: settings.body_limit_bytes,
-        request_timeout: Duration::from_secs(settings.request_timeout_secs),
+        request_timeout,
+        rate_limits: RateLimitSettings {
+            per_minute: settings.rate_limit_per_minute,
+            per_hour: settings.rate_limit_per_hour,
+            auth_failures_per_minute: settings.auth_failures_per_minute,
+        },
+        trust_forwarded_for: settings.trust_forwarded_for,
     };
-    let router = einvoice_http_axum::router(state, http);
+    let limits = Arc::new(RateLimits::new(http.rate_limits));
+    let router = einvoice_http_axum::router_with_limits(state, http, limits.clone())
+        .into_make_service_with_connect_info::<SocketAddr>();
+    let housekeeper = tokio::spawn(housekeeping(services, limits));
     let (shutdown, signal) = oneshot::channel::<()>();
     let server = tokio::spawn(async move {
         axum::serve(listener, router)
@@ -360,6 +463,7 @@ pub async fn start(
         bootstrap,
         shutdown: Some(shutdown),
         server,
+        housekeeper,
         store,
         grace: Duration::from_secs(settings.shutdown_grace_secs),
     })

@@ -8,10 +8,15 @@ pub mod extract;
 pub mod query;
 pub mod resources;
 mod router;
+pub mod security;
 
-pub use router::{HttpSettings, router};
+pub use router::{HttpSettings, router, router_with_limits};
+pub use security::rate_limit::RateLimitSettings;
 
-use einvoice_domain::service::{ApiKeyService, LegalEntityService, TenantService};
+use einvoice_domain::service::{
+    ApiKeyService, IdempotencyService, LegalEntityService, SignatureService, TenantService,
+    TokenService,
+};
 
 /// The JSON:API media type, used for every `/api/v1` response.
 pub const JSON_API_MEDIA_TYPE: &str = "application/vnd.api+json";
@@ -25,6 +30,12 @@ pub struct AppState {
     pub api_keys: ApiKeyService,
     /// Legal entity use cases.
     pub legal_entities: LegalEntityService,
+    /// Request signature verification with replay protection.
+    pub signatures: SignatureService,
+    /// The token exchange and access-token authentication.
+    pub tokens: TokenService,
+    /// Idempotency keys.
+    pub idempotency: IdempotencyService,
     /// The gateway's public base URL without a trailing slash, e.g. `https://gw.example.com`.
     pub base_url: String,
 }

@@ -4,6 +4,7 @@
 pub mod api_keys;
 pub mod legal_entities;
 pub mod tenants;
+pub mod tokens;
 
 use std::collections::BTreeMap;
 use std::fmt::Display;
