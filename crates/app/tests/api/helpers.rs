@@ -17,6 +17,7 @@ pub(crate) struct TestGateway {
     pub(crate) partner_key: String,
     pub(crate) partner_id: String,
     pub(crate) global: GlobalSettings,
+    pub(crate) settings: ServeSettings,
     /// The partner key's signing secret.
     pub(crate) partner_secret: String,
     client: reqwest::Client,
@@ -153,11 +154,26 @@ impl TestGateway {
             partner_secret,
             partner_id: credentials.partner.id.to_string(),
             global,
+            settings,
             client: reqwest::Client::new(),
             _running: running,
             _dir: dir,
             _schema: schema,
         }
+    }
+
+    /// A second gateway process on the same database and master key (as a second
+    /// replica behind a load balancer would be); its base URL and handle.
+    pub(crate) async fn another_process(&self) -> (String, Running) {
+        let settings = ServeSettings {
+            listen: "127.0.0.1:0".parse().expect("address"),
+            ..self.settings.clone()
+        };
+        let running = wiring::start(&self.global, &settings)
+            .await
+            .expect("second gateway starts");
+        assert!(running.bootstrap.is_none(), "the store is shared");
+        (format!("http://{}", running.addr), running)
     }
 
     /// The domain services over the gateway's own database (a second pool on the
@@ -256,7 +272,21 @@ impl TestGateway {
         headers: &[(String, String)],
         body: Option<Vec<u8>>,
     ) -> Reply {
-        let mut request = self.client.request(method, format!("{}{path}", self.base));
+        self.send_at(&self.base, method, path, bearer, headers, body)
+            .await
+    }
+
+    /// [`Self::send`] to the gateway at `base` (another process).
+    pub(crate) async fn send_at(
+        &self,
+        base: &str,
+        method: Method,
+        path: &str,
+        bearer: Option<&str>,
+        headers: &[(String, String)],
+        body: Option<Vec<u8>>,
+    ) -> Reply {
+        let mut request = self.client.request(method, format!("{base}{path}"));
         if let Some(bearer) = bearer {
             request = request.bearer_auth(bearer);
         }
