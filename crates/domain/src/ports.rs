@@ -12,15 +12,15 @@
 use async_trait::async_trait;
 
 use crate::api_key::{ApiKey, KeyHash};
-pub use crate::idempotency::{IdempotencyScope, Reservation, StoredResponse};
-pub use crate::token::{RefreshToken, RefreshUse, TokenHash};
 use crate::codes::CountryCode;
 use crate::environment::Environment;
 use crate::event::{EventRecord, StoredEvent};
+pub use crate::idempotency::{IdempotencyScope, Reservation, StoredResponse};
 use crate::ids::{ApiKeyId, LegalEntityId, TenantId};
 use crate::legal_entity::{LegalEntity, StatusName};
 use crate::tenant::Tenant;
 use crate::text::ExternalId;
+pub use crate::token::{RefreshToken, RefreshUse, TokenHash};
 use time::OffsetDateTime;
 
 /// What must be unique.

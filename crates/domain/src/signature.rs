@@ -81,7 +81,10 @@ impl SignatureHeader {
                 .ok_or(SignatureError::Malformed)?;
             match name {
                 "t" => {
-                    if value.is_empty() || value.len() > 19 || !value.bytes().all(|b| b.is_ascii_digit()) {
+                    if value.is_empty()
+                        || value.len() > 19
+                        || !value.bytes().all(|b| b.is_ascii_digit())
+                    {
                         return Err(SignatureError::Malformed);
                     }
                     let parsed: i64 = value.parse().map_err(|_| SignatureError::Malformed)?;
@@ -91,7 +94,8 @@ impl SignatureHeader {
                 }
                 "v1" => {
                     let mut bytes = [0_u8; 32];
-                    hex::decode_to_slice(value, &mut bytes).map_err(|_| SignatureError::Malformed)?;
+                    hex::decode_to_slice(value, &mut bytes)
+                        .map_err(|_| SignatureError::Malformed)?;
                     if mac.replace(bytes).is_some() {
                         return Err(SignatureError::Malformed);
                     }
@@ -115,7 +119,13 @@ pub fn signed_payload(timestamp: i64, method: &str, path_and_query: &str, body: 
 }
 
 /// The hex MAC of a request (what a client puts in `v1`).
-pub fn sign(secret: &str, timestamp: i64, method: &str, path_and_query: &str, body: &[u8]) -> String {
+pub fn sign(
+    secret: &str,
+    timestamp: i64,
+    method: &str,
+    path_and_query: &str,
+    body: &[u8],
+) -> String {
     let mut mac = HmacSha256::new_from_slice(secret.as_bytes()).expect("HMAC takes any key length");
     mac.update(signed_payload(timestamp, method, path_and_query, body).as_bytes());
     hex::encode(mac.finalize().into_bytes())

@@ -144,7 +144,7 @@ impl ApiError {
     }
 
     /// Points every error object at `source`.
-    pub fn set_source(&mut self, source: Source) {
+    pub fn set_source(&mut self, source: &Source) {
         for error in &mut self.errors {
             error.source = Some(SourceObject::from(source.clone()));
         }

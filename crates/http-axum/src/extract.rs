@@ -34,7 +34,9 @@ where
             .extensions
             .get::<Caller>()
             .map(|caller| Self(caller.clone()))
-            .ok_or_else(|| ApiError::internal("a route that needs a caller is not behind the security guard"))
+            .ok_or_else(|| {
+                ApiError::internal("a route that needs a caller is not behind the security guard")
+            })
     }
 }
 

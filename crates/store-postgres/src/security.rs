@@ -8,8 +8,8 @@
 use async_trait::async_trait;
 use einvoice_domain::ids::{ApiKeyId, TenantId};
 use einvoice_domain::ports::{
-    IdempotencyScope, IdempotencyStore, RefreshToken, RefreshTokenStore, RefreshUse,
-    Reservation, SeenSignatureStore, StoreError, StoredResponse, TokenHash,
+    IdempotencyScope, IdempotencyStore, RefreshToken, RefreshTokenStore, RefreshUse, Reservation,
+    SeenSignatureStore, StoreError, StoredResponse, TokenHash,
 };
 use time::OffsetDateTime;
 use uuid::Uuid;

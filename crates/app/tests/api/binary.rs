@@ -117,7 +117,13 @@ async fn first_start_prints_credentials_once_and_no_secret_leaks() {
         .header("Content-Type", "application/json")
         .header(
             "X-Signature",
-            sign_at(&signing_secret, unix_now(), "POST", &key_path, key_body.as_bytes()),
+            sign_at(
+                &signing_secret,
+                unix_now(),
+                "POST",
+                &key_path,
+                key_body.as_bytes(),
+            ),
         )
         .body(key_body)
         .send()
@@ -139,7 +145,13 @@ async fn first_start_prints_credentials_once_and_no_secret_leaks() {
         .bearer_auth(&tenant_token)
         .header(
             "X-Signature",
-            sign_at(&tenant_secret, unix_now(), "GET", "/api/v1/legal-entities", b""),
+            sign_at(
+                &tenant_secret,
+                unix_now(),
+                "GET",
+                "/api/v1/legal-entities",
+                b"",
+            ),
         )
         .send()
         .await

@@ -146,9 +146,7 @@ impl TestGateway {
         let partner_secret = credentials.key.signing_secret.expose().to_owned();
         Self {
             base: format!("http://{}", running.addr),
-            secrets: std::sync::Mutex::new(
-                [(partner_key.clone(), partner_secret.clone())].into(),
-            ),
+            secrets: std::sync::Mutex::new([(partner_key.clone(), partner_secret.clone())].into()),
             sent_signatures: std::sync::Mutex::default(),
             partner_key,
             partner_secret,
@@ -460,5 +458,8 @@ pub(crate) fn sign_at(
     let mut mac =
         hmac::Hmac::<sha2::Sha256>::new_from_slice(secret.as_bytes()).expect("any key length");
     mac.update(payload.as_bytes());
-    format!("t={timestamp},v1={}", hex::encode(mac.finalize().into_bytes()))
+    format!(
+        "t={timestamp},v1={}",
+        hex::encode(mac.finalize().into_bytes())
+    )
 }

@@ -28,7 +28,13 @@ async fn post_with_key(gateway: &TestGateway, bearer: &str, key: &str, body: &Va
         ));
     }
     gateway
-        .send(Method::POST, PATH, Some(bearer), &headers, Some(text.into_bytes()))
+        .send(
+            Method::POST,
+            PATH,
+            Some(bearer),
+            &headers,
+            Some(text.into_bytes()),
+        )
         .await
 }
 
@@ -62,7 +68,10 @@ async fn same_key_and_body_replays_the_stored_response() {
     assert_eq!(refused.status, StatusCode::UNPROCESSABLE_ENTITY);
     let again = post_with_key(&gateway, &gateway.partner_key, "order-2", &invalid).await;
     assert_eq!(
-        (again.status, again.headers["idempotent-replayed"].to_str().unwrap()),
+        (
+            again.status,
+            again.headers["idempotent-replayed"].to_str().unwrap()
+        ),
         (StatusCode::UNPROCESSABLE_ENTITY, "true")
     );
 }
@@ -109,7 +118,11 @@ async fn a_key_still_in_flight_is_409_and_bad_keys_are_400() {
     };
     let fingerprint = request_fingerprint("POST", PATH, None, body.to_string().as_bytes());
     assert_eq!(
-        services.idempotency.begin(&scope, &fingerprint).await.unwrap(),
+        services
+            .idempotency
+            .begin(&scope, &fingerprint)
+            .await
+            .unwrap(),
         Reservation::Reserved
     );
     let reply = post_with_key(&gateway, &gateway.partner_key, "busy", &body).await;
@@ -139,7 +152,10 @@ async fn keys_are_scoped_by_the_api_keys_tenant() {
     let body = tenant_body("Kunde GmbH", &json!({}));
     let mine = post_with_key(&gateway, &gateway.partner_key, "shared", &body).await;
     let theirs = post_with_key(&gateway, &other_partner, "shared", &body).await;
-    assert_eq!((mine.status, theirs.status), (StatusCode::CREATED, StatusCode::CREATED));
+    assert_eq!(
+        (mine.status, theirs.status),
+        (StatusCode::CREATED, StatusCode::CREATED)
+    );
     assert!(theirs.headers.get("idempotent-replayed").is_none());
     assert_ne!(mine.id(), theirs.id());
 }

@@ -11,6 +11,7 @@ mod binary;
 mod helpers;
 mod idempotency;
 mod legal_entities;
+mod limits;
 mod pagination;
 mod rate_limits;
 mod signatures;

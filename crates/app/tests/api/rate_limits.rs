@@ -28,15 +28,25 @@ async fn a_key_over_its_quota_gets_429_with_retry_after() {
         );
         remaining.push(reply.headers["ratelimit"].to_str().unwrap().to_owned());
     }
-    assert!(remaining[0].starts_with("\"minute\";r=2;t=20, \"hour\";r=999;t="), "{remaining:?}");
-    assert!(remaining[2].starts_with("\"minute\";r=0;t=60, \"hour\";r=997;t="), "{remaining:?}");
+    assert!(
+        remaining[0].starts_with("\"minute\";r=2;t=20, \"hour\";r=999;t="),
+        "{remaining:?}"
+    );
+    assert!(
+        remaining[2].starts_with("\"minute\";r=0;t=60, \"hour\";r=997;t="),
+        "{remaining:?}"
+    );
 
     let refused = gateway.get("/api/v1/tenants", &gateway.partner_key).await;
     assert_eq!(
         (refused.status, refused.code()),
         (StatusCode::TOO_MANY_REQUESTS, "rate_limited")
     );
-    let retry_after: u64 = refused.headers["retry-after"].to_str().unwrap().parse().unwrap();
+    let retry_after: u64 = refused.headers["retry-after"]
+        .to_str()
+        .unwrap()
+        .parse()
+        .unwrap();
     assert!((1..=20).contains(&retry_after), "{retry_after}");
     assert!(
         refused.headers["ratelimit"]
@@ -79,20 +89,28 @@ async fn a_key_over_its_quota_gets_429_with_retry_after() {
 
 #[tokio::test]
 async fn repeated_failed_authentication_blocks_the_client_address() {
-    let gateway = TestGateway::spawn_with(|settings| settings.auth_failures_per_minute = limit(3)).await;
+    let gateway =
+        TestGateway::spawn_with(|settings| settings.auth_failures_per_minute = limit(3)).await;
     let bad = "eig_sandbox_00000000000000000000000000000000";
     for _ in 0..3 {
-        let reply = gateway.send(Method::GET, "/api/v1/tenants", Some(bad), &[], None).await;
+        let reply = gateway
+            .send(Method::GET, "/api/v1/tenants", Some(bad), &[], None)
+            .await;
         assert_eq!(reply.status, StatusCode::UNAUTHORIZED);
     }
     // The fourth failure uses up the allowance: from now on the address is refused,
     // even with a valid key and on the token endpoint.
-    let reply = gateway.send(Method::GET, "/api/v1/tenants", Some(bad), &[], None).await;
+    let reply = gateway
+        .send(Method::GET, "/api/v1/tenants", Some(bad), &[], None)
+        .await;
     assert_eq!(reply.status, StatusCode::UNAUTHORIZED);
     let blocked = gateway.get("/api/v1/tenants", &gateway.partner_key).await;
     assert_eq!(
         (blocked.status, blocked.code()),
-        (StatusCode::TOO_MANY_REQUESTS, "too_many_failed_authentications")
+        (
+            StatusCode::TOO_MANY_REQUESTS,
+            "too_many_failed_authentications"
+        )
     );
     assert!(blocked.headers.contains_key("retry-after"));
     let token = gateway

@@ -20,7 +20,13 @@ async fn get_with(gateway: &TestGateway, signature: Option<&str>) -> Reply {
         .into_iter()
         .collect();
     gateway
-        .send(Method::GET, PATH, Some(&gateway.partner_key), &headers, None)
+        .send(
+            Method::GET,
+            PATH,
+            Some(&gateway.partner_key),
+            &headers,
+            None,
+        )
         .await
 }
 
@@ -44,7 +50,10 @@ async fn each_failed_check_has_its_own_code() {
     assert_eq!(missing.headers["www-authenticate"], "Bearer");
 
     for malformed in ["", "t=abc,v1=00", "v1=abcd", "t=1700000000", "t=1,v1=xyz"] {
-        assert_refused(&get_with(&gateway, Some(malformed)).await, "signature_malformed");
+        assert_refused(
+            &get_with(&gateway, Some(malformed)).await,
+            "signature_malformed",
+        );
     }
 
     let wrong_secret = sign_at("eig_secret_wrong", unix_now(), "GET", PATH, b"");
@@ -109,7 +118,13 @@ async fn bizzlink_header_name_is_accepted_and_covers_query_and_body() {
 
     // The body is covered: the same signature over another body is refused.
     let body = crate::helpers::tenant_body("Kunde GmbH", &json!({})).to_string();
-    let signature = sign_at(&gateway.partner_secret, unix_now(), "POST", PATH, body.as_bytes());
+    let signature = sign_at(
+        &gateway.partner_secret,
+        unix_now(),
+        "POST",
+        PATH,
+        body.as_bytes(),
+    );
     let tampered = body.replace("Kunde GmbH", "Kunde GmbX");
     let reply = gateway
         .send(
@@ -150,11 +165,24 @@ async fn a_replay_is_refused_by_another_gateway_process_on_the_same_database() {
     let signature = sign_at(&gateway.partner_secret, unix_now(), "GET", PATH, b"");
     let headers = [header("X-Signature", &signature)];
     let first = gateway
-        .send_at(&other, Method::GET, PATH, Some(&gateway.partner_key), &headers, None)
+        .send_at(
+            &other,
+            Method::GET,
+            PATH,
+            Some(&gateway.partner_key),
+            &headers,
+            None,
+        )
         .await;
     assert_eq!(first.status, StatusCode::OK, "{first:?}");
     let replayed = gateway
-        .send(Method::GET, PATH, Some(&gateway.partner_key), &headers, None)
+        .send(
+            Method::GET,
+            PATH,
+            Some(&gateway.partner_key),
+            &headers,
+            None,
+        )
         .await;
     assert_refused(&replayed, "signature_replayed");
 }
@@ -174,7 +202,9 @@ async fn keys_created_without_signing_work_unsigned_and_signing_is_the_default()
     assert_eq!(unsigned_key.status, StatusCode::CREATED, "{unsigned_key:?}");
     assert_eq!(unsigned_key.attributes()["signingRequired"], false);
     let token = unsigned_key.attributes()["key"].as_str().unwrap();
-    let reply = gateway.send(Method::GET, PATH, Some(token), &[], None).await;
+    let reply = gateway
+        .send(Method::GET, PATH, Some(token), &[], None)
+        .await;
     assert_eq!(reply.status, StatusCode::OK, "{reply:?}");
 
     let default_key = gateway
@@ -187,13 +217,19 @@ async fn keys_created_without_signing_work_unsigned_and_signing_is_the_default()
     assert_eq!(default_key.attributes()["signingRequired"], true);
     let token = default_key.attributes()["key"].as_str().unwrap();
     assert_refused(
-        &gateway.send(Method::GET, PATH, Some(token), &[], None).await,
+        &gateway
+            .send(Method::GET, PATH, Some(token), &[], None)
+            .await,
         "signature_missing",
     );
     let listed = gateway.get(&path, &gateway.partner_key).await;
-    assert!(listed.body["data"].as_array().unwrap().iter().all(|key| key["attributes"]
-        ["signingRequired"]
-        .is_boolean()));
+    assert!(
+        listed.body["data"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .all(|key| key["attributes"]["signingRequired"].is_boolean())
+    );
 }
 
 /// One part of a request to change after signing it.
@@ -249,11 +285,7 @@ fn signed_request() -> impl Strategy<Value = Signed> {
         })
 }
 
-async fn send_signed(
-    gateway: &TestGateway,
-    request: &Signed,
-    signature: &str,
-) -> Reply {
+async fn send_signed(gateway: &TestGateway, request: &Signed, signature: &str) -> Reply {
     gateway
         .send(
             request.method.clone(),

@@ -37,7 +37,13 @@ fn text(reply: &Reply, name: &str) -> String {
 }
 
 /// An unsigned request with `bearer`.
-async fn unsigned(gateway: &TestGateway, method: Method, path: &str, bearer: &str, body: Option<Value>) -> Reply {
+async fn unsigned(
+    gateway: &TestGateway,
+    method: Method,
+    path: &str,
+    bearer: &str,
+    body: Option<Value>,
+) -> Reply {
     let mut headers = Vec::new();
     if body.is_some() {
         headers.push(("Content-Type".to_owned(), "application/json".to_owned()));
@@ -68,9 +74,17 @@ async fn key_and_secret_exchange_for_a_short_lived_bearer_that_needs_no_signatur
     assert_eq!(claims["iss"], "einvoice-gateway");
     assert_eq!(claims["tid"], gateway.partner_id.as_str());
     assert_eq!(claims["env"], "sandbox");
-    assert_eq!(claims["exp"].as_i64().unwrap() - claims["iat"].as_i64().unwrap(), 300);
+    assert_eq!(
+        claims["exp"].as_i64().unwrap() - claims["iat"].as_i64().unwrap(),
+        300
+    );
     assert_eq!(claims["jti"], reply.body["data"]["id"]);
-    assert!(attributes["accessTokenExpiresAt"].as_str().unwrap().ends_with('Z'));
+    assert!(
+        attributes["accessTokenExpiresAt"]
+            .as_str()
+            .unwrap()
+            .ends_with('Z')
+    );
     assert!(text(&reply, "refreshToken").starts_with("eig_refresh_"));
 
     let access = text(&reply, "accessToken");
@@ -95,7 +109,10 @@ async fn wrong_credentials_and_bad_tokens_are_401_with_their_codes() {
     let gateway = TestGateway::spawn().await;
     for (key, secret) in [
         (gateway.partner_key.as_str(), "eig_secret_wrong"),
-        ("eig_sandbox_00000000000000000000000000000000", gateway.partner_secret.as_str()),
+        (
+            "eig_sandbox_00000000000000000000000000000000",
+            gateway.partner_secret.as_str(),
+        ),
         ("not-a-key", "x"),
     ] {
         let reply = exchange(&gateway, key, secret).await;
@@ -108,7 +125,11 @@ async fn wrong_credentials_and_bad_tokens_are_401_with_their_codes() {
     let missing = token_request(&gateway, json!({ "apiKey": gateway.partner_key })).await;
     assert_eq!(
         (missing.status, missing.code(), missing.pointer()),
-        (StatusCode::UNPROCESSABLE_ENTITY, "required", "/data/attributes/apiSecret")
+        (
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "required",
+            "/data/attributes/apiSecret"
+        )
     );
     let both = token_request(
         &gateway,
@@ -156,11 +177,20 @@ async fn refresh_rotates_and_reuse_of_an_old_refresh_token_revokes_the_chain() {
         (StatusCode::UNAUTHORIZED, "refresh_token_reused")
     );
     let after_reuse = refresh(&gateway, &second_refresh).await;
-    assert_eq!(after_reuse.code(), "refresh_token_invalid", "the chain is revoked");
+    assert_eq!(
+        after_reuse.code(),
+        "refresh_token_invalid",
+        "the chain is revoked"
+    );
 
     // A fresh exchange starts a new chain.
     let fresh = exchange(&gateway, &gateway.partner_key, &gateway.partner_secret).await;
-    assert_eq!(refresh(&gateway, &text(&fresh, "refreshToken")).await.status, StatusCode::OK);
+    assert_eq!(
+        refresh(&gateway, &text(&fresh, "refreshToken"))
+            .await
+            .status,
+        StatusCode::OK
+    );
 }
 
 #[tokio::test]

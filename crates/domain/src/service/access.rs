@@ -85,7 +85,9 @@ pub enum AuthError {
     #[error("the refresh token is not valid")]
     RefreshTokenInvalid,
     /// The refresh token was used before; every token of its chain is now revoked.
-    #[error("the refresh token was already used; its chain of tokens is revoked, exchange the API key again")]
+    #[error(
+        "the refresh token was already used; its chain of tokens is revoked, exchange the API key again"
+    )]
     RefreshTokenReused,
     /// The request signature was refused.
     #[error("{0}")]

@@ -13,10 +13,13 @@ use crate::idempotency::{IdempotencyScope, RETENTION, Reservation, StoredRespons
 use crate::ports::{IdempotencyStore, RefreshTokenStore, SeenSignatureStore, StoreError};
 use crate::secret::{MasterKey, Redacted};
 use crate::signature::{self, SignatureError, SignatureHeader, SignedRequest};
-use crate::token::{AccessClaims, AccessTokenCodec, AccessTokenError, RefreshToken, RefreshUse, TokenHash};
+use crate::token::{
+    AccessClaims, AccessTokenCodec, AccessTokenError, RefreshToken, RefreshUse, TokenHash,
+};
 
 use super::{ApiKeyService, AuthError, Caller};
 
+#[allow(clippy::needless_pass_by_value)] // used as `map_err(unexpected)`
 fn unexpected(error: StoreError) -> AuthError {
     AuthError::Unexpected(error.to_string())
 }
@@ -37,7 +40,11 @@ impl std::fmt::Debug for SignatureService {
 
 impl SignatureService {
     /// The service over its ports.
-    pub fn new(seen: Arc<dyn SeenSignatureStore>, clock: Arc<dyn Clock>, master_key: MasterKey) -> Self {
+    pub fn new(
+        seen: Arc<dyn SeenSignatureStore>,
+        clock: Arc<dyn Clock>,
+        master_key: MasterKey,
+    ) -> Self {
         Self {
             seen,
             clock,
@@ -162,10 +169,14 @@ impl TokenService {
     /// Exchanges an API key and its secret (the signing secret shown with the key) for
     /// tokens. The key must be usable, exactly as for a request.
     pub async fn exchange(&self, key: &str, secret: &str) -> Result<IssuedTokens, AuthError> {
-        let caller = self.api_keys.authenticate(key).await.map_err(|error| match error {
-            AuthError::Malformed | AuthError::UnknownKey => AuthError::CredentialsInvalid,
-            other => other,
-        })?;
+        let caller = self
+            .api_keys
+            .authenticate(key)
+            .await
+            .map_err(|error| match error {
+                AuthError::Malformed | AuthError::UnknownKey => AuthError::CredentialsInvalid,
+                other => other,
+            })?;
         let stored = caller
             .key
             .signing_secret(&self.master_key)
@@ -222,8 +233,13 @@ impl TokenService {
         if let Some(key_expiry) = caller.key.expires_at {
             refresh_expires_at = refresh_expires_at.min(key_expiry);
         }
-        let (record, refresh_token) =
-            RefreshToken::issue(family, caller.key.id, caller.tenant.id, now, refresh_expires_at);
+        let (record, refresh_token) = RefreshToken::issue(
+            family,
+            caller.key.id,
+            caller.tenant.id,
+            now,
+            refresh_expires_at,
+        );
         self.refresh
             .insert_refresh_token(&record)
             .await

@@ -519,7 +519,9 @@ impl SeenSignatureStore for InMemoryStore {
     async fn purge_signatures(&self, now: OffsetDateTime) -> Result<u64, StoreError> {
         let mut state = self.state();
         let before = state.seen_signatures.len();
-        state.seen_signatures.retain(|_, expires_at| *expires_at > now);
+        state
+            .seen_signatures
+            .retain(|_, expires_at| *expires_at > now);
         Ok((before - state.seen_signatures.len()) as u64)
     }
 }

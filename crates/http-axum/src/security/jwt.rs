@@ -179,6 +179,9 @@ mod tests {
             token.split('.').nth(1).unwrap()
         );
         assert_eq!(codec.decode(&unsigned, now), Err(AccessTokenError::Invalid));
-        assert_eq!(codec.decode("not.a.jwt", now), Err(AccessTokenError::Invalid));
+        assert_eq!(
+            codec.decode("not.a.jwt", now),
+            Err(AccessTokenError::Invalid)
+        );
     }
 }

@@ -140,7 +140,9 @@ fn sent_path_and_query(request: &Request) -> String {
 }
 
 fn bearer(headers: &HeaderMap) -> Result<&str, AuthError> {
-    let value = headers.get(header::AUTHORIZATION).ok_or(AuthError::Missing)?;
+    let value = headers
+        .get(header::AUTHORIZATION)
+        .ok_or(AuthError::Missing)?;
     let value = value.to_str().map_err(|_| AuthError::Malformed)?;
     let (scheme, token) = value.split_once(' ').ok_or(AuthError::Malformed)?;
     if !scheme.eq_ignore_ascii_case("bearer") {
@@ -158,12 +160,14 @@ fn signature_header(headers: &HeaderMap) -> Option<&str> {
 
 fn signature_error(error: AuthError, headers: &HeaderMap) -> ApiError {
     let mut api_error = ApiError::from(error);
-    let name = if headers.contains_key(SIGNATURE_HEADER) || !headers.contains_key(BIZZLINK_SIGNATURE_HEADER) {
+    let name = if headers.contains_key(SIGNATURE_HEADER)
+        || !headers.contains_key(BIZZLINK_SIGNATURE_HEADER)
+    {
         "X-Signature"
     } else {
         "X-Bizzlink-Signature"
     };
-    api_error.set_source(Source::Header(name.to_owned()));
+    api_error.set_source(&Source::Header(name.to_owned()));
     api_error
 }
 
@@ -320,7 +324,12 @@ async fn idempotent(
         .run(Request::from_parts(parts, Body::from(bytes)))
         .await;
     if response.status().is_server_error() {
-        guard.state.idempotency.abandon(&scope).await.map_err(internal)?;
+        guard
+            .state
+            .idempotency
+            .abandon(&scope)
+            .await
+            .map_err(internal)?;
         return Ok(response);
     }
     let (parts, body) = response.into_parts();

@@ -108,7 +108,12 @@ impl Decision {
     pub fn state_value(&self) -> String {
         self.readings
             .iter()
-            .map(|reading| format!("\"{}\";r={};t={}", reading.name, reading.remaining, reading.reset))
+            .map(|reading| {
+                format!(
+                    "\"{}\";r={};t={}",
+                    reading.name, reading.remaining, reading.reset
+                )
+            })
             .collect::<Vec<_>>()
             .join(", ")
     }
@@ -205,7 +210,10 @@ impl RateLimits {
 
     /// Seconds `address` must still wait after too many failed authentications.
     pub fn blocked_for(&self, address: IpAddr) -> Option<u64> {
-        let mut blocked = self.blocked.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+        let mut blocked = self
+            .blocked
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
         let until = *blocked.get(&address)?;
         let now = Instant::now();
         if until <= now {
@@ -220,7 +228,10 @@ impl RateLimits {
     pub fn record_failure(&self, address: IpAddr) {
         if let Err(not_until) = self.failures.check_key(&address) {
             let wait = not_until.wait_time_from(DefaultClock::default().now());
-            let mut blocked = self.blocked.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+            let mut blocked = self
+                .blocked
+                .lock()
+                .unwrap_or_else(std::sync::PoisonError::into_inner);
             blocked.insert(address, Instant::now() + wait);
         }
     }
@@ -257,7 +268,11 @@ mod tests {
         let key = ApiKeyId::new();
         let first = limits.check(key);
         assert!(first.allowed());
-        assert!(first.state_value().starts_with("\"minute\";r=2;t="), "{}", first.state_value());
+        assert!(
+            first.state_value().starts_with("\"minute\";r=2;t="),
+            "{}",
+            first.state_value()
+        );
         assert!(limits.check(key).allowed());
         assert!(limits.check(key).allowed());
         let refused = limits.check(key);
@@ -265,7 +280,10 @@ mod tests {
         let retry = refused.retry_after.unwrap();
         assert!((1..=20).contains(&retry), "{retry}");
         assert!(refused.state_value().starts_with("\"minute\";r=0;"));
-        assert!(limits.check(ApiKeyId::new()).allowed(), "other keys are unaffected");
+        assert!(
+            limits.check(ApiKeyId::new()).allowed(),
+            "other keys are unaffected"
+        );
     }
 
     #[test]
@@ -278,7 +296,10 @@ mod tests {
             headers[POLICY_HEADER],
             "\"minute\";q=100;w=60, \"hour\";q=1000;w=3600"
         );
-        assert_eq!(headers[STATE_HEADER], "\"minute\";r=99;t=1, \"hour\";r=999;t=4");
+        assert_eq!(
+            headers[STATE_HEADER],
+            "\"minute\";r=99;t=1, \"hour\";r=999;t=4"
+        );
         assert!(headers.get("retry-after").is_none());
     }
 

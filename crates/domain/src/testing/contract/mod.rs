@@ -25,8 +25,8 @@ use crate::tenant::{Tenant, TenantCode};
 use crate::text::{CompanyName, ExternalId};
 
 use super::fixtures::{self, T0};
-use crate::ids::{ApiKeyId, TenantId};
 use crate::idempotency::{IdempotencyKey, IdempotencyScope};
+use crate::ids::{ApiKeyId, TenantId};
 use crate::ports::{RefreshToken, RefreshUse, Reservation, StoredResponse};
 
 /// Expands the whole store contract as `#[tokio::test]`s. `$store` is an expression
@@ -941,18 +941,49 @@ pub async fn signatures_are_remembered_once_until_they_expire<S: Store>(store: &
     let other_key = ApiKeyId::new();
     let mac = [7_u8; 32];
     let until = T0 + Duration::minutes(10);
-    assert!(store.remember_signature(key, &mac, until, T0).await.unwrap());
-    assert!(!store.remember_signature(key, &mac, until, T0).await.unwrap());
+    assert!(
+        store
+            .remember_signature(key, &mac, until, T0)
+            .await
+            .unwrap()
+    );
+    assert!(
+        !store
+            .remember_signature(key, &mac, until, T0)
+            .await
+            .unwrap()
+    );
     assert!(
         !store
             .remember_signature(key, &mac, until, until - Duration::SECOND)
             .await
             .unwrap()
     );
-    assert!(store.remember_signature(other_key, &mac, until, T0).await.unwrap());
-    assert!(store.remember_signature(key, &[8; 32], T0 + Duration::minutes(1), T0).await.unwrap());
-    assert_eq!(store.purge_signatures(T0 + Duration::minutes(5)).await.unwrap(), 1);
-    assert!(!store.remember_signature(key, &mac, until, T0).await.unwrap());
+    assert!(
+        store
+            .remember_signature(other_key, &mac, until, T0)
+            .await
+            .unwrap()
+    );
+    assert!(
+        store
+            .remember_signature(key, &[8; 32], T0 + Duration::minutes(1), T0)
+            .await
+            .unwrap()
+    );
+    assert_eq!(
+        store
+            .purge_signatures(T0 + Duration::minutes(5))
+            .await
+            .unwrap(),
+        1
+    );
+    assert!(
+        !store
+            .remember_signature(key, &mac, until, T0)
+            .await
+            .unwrap()
+    );
     assert!(
         store
             .remember_signature(key, &mac, until + Duration::minutes(10), until)
@@ -960,7 +991,13 @@ pub async fn signatures_are_remembered_once_until_they_expire<S: Store>(store: &
             .unwrap(),
         "an expired record no longer counts"
     );
-    assert_eq!(store.purge_signatures(until + Duration::hours(1)).await.unwrap(), 2);
+    assert_eq!(
+        store
+            .purge_signatures(until + Duration::hours(1))
+            .await
+            .unwrap(),
+        2
+    );
 }
 
 /// Of concurrent records of one MAC, exactly one is the first.
@@ -969,7 +1006,10 @@ pub async fn concurrent_signature_records_accept_one<S: Store>(store: &S) {
     let until = T0 + Duration::minutes(10);
     let attempts = (0..20).map(|_| store.remember_signature(key, &[9; 32], until, T0));
     let results = futures_util::future::join_all(attempts).await;
-    let firsts = results.into_iter().filter(|result| *result.as_ref().unwrap()).count();
+    let firsts = results
+        .into_iter()
+        .filter(|result| *result.as_ref().unwrap())
+        .count();
     assert_eq!(firsts, 1);
 }
 
@@ -985,7 +1025,10 @@ fn response(status: u16, body: &str) -> StoredResponse {
     StoredResponse {
         status,
         headers: vec![
-            ("content-type".to_owned(), "application/vnd.api+json".to_owned()),
+            (
+                "content-type".to_owned(),
+                "application/vnd.api+json".to_owned(),
+            ),
             ("location".to_owned(), "/api/v1/x".to_owned()),
         ],
         body: body.as_bytes().to_vec(),
@@ -998,7 +1041,12 @@ pub async fn idempotency_key_reserves_replays_and_refuses_mismatches<S: Store>(s
     let lock = T0 + Duration::minutes(1);
     let reserve = |hash: [u8; 32]| {
         let scope = scope.clone();
-        async move { store.reserve_idempotency_key(&scope, &hash, T0, lock).await.unwrap() }
+        async move {
+            store
+                .reserve_idempotency_key(&scope, &hash, T0, lock)
+                .await
+                .unwrap()
+        }
     };
     assert_eq!(reserve([1; 32]).await, Reservation::Reserved);
     assert_eq!(reserve([1; 32]).await, Reservation::InFlight);
@@ -1008,7 +1056,10 @@ pub async fn idempotency_key_reserves_replays_and_refuses_mismatches<S: Store>(s
         .complete_idempotency_key(&scope, &stored, T0 + Duration::hours(24))
         .await
         .unwrap();
-    assert_eq!(reserve([1; 32]).await, Reservation::Completed(stored.clone()));
+    assert_eq!(
+        reserve([1; 32]).await,
+        Reservation::Completed(stored.clone())
+    );
     assert_eq!(reserve([2; 32]).await, Reservation::Mismatch);
     // Still there after the in-flight lock would have expired.
     let later = T0 + Duration::hours(23);
@@ -1087,7 +1138,10 @@ pub async fn idempotency_reservation_expires_and_can_be_released<S: Store>(store
         .await
         .unwrap();
     assert_eq!(
-        store.purge_idempotency_keys(T0 + Duration::hours(1)).await.unwrap(),
+        store
+            .purge_idempotency_keys(T0 + Duration::hours(1))
+            .await
+            .unwrap(),
         2,
         "the two lapsed reservations"
     );
@@ -1106,7 +1160,13 @@ pub async fn idempotency_reservation_expires_and_can_be_released<S: Store>(store
         Reservation::Reserved,
         "after its retention the key is free again"
     );
-    assert_eq!(store.purge_idempotency_keys(retention + Duration::hours(1)).await.unwrap(), 1);
+    assert_eq!(
+        store
+            .purge_idempotency_keys(retention + Duration::hours(1))
+            .await
+            .unwrap(),
+        1
+    );
 }
 
 /// Of concurrent reservations of one key, exactly one reserves it.
@@ -1184,5 +1244,8 @@ pub async fn expired_refresh_tokens_are_unknown_and_purged<S: Store>(store: &S) 
         .into_iter()
         .filter(|result| matches!(result.as_ref().unwrap(), RefreshUse::Valid(_)))
         .count();
-    assert_eq!(valid, 1, "concurrent uses of one token: exactly one is valid");
+    assert_eq!(
+        valid, 1,
+        "concurrent uses of one token: exactly one is valid"
+    );
 }
