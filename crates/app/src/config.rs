@@ -142,6 +142,11 @@ pub struct ServeSettings {
     #[arg(long, env = "EINVOICE_BODY_LIMIT_BYTES", default_value_t = 1024 * 1024)]
     pub body_limit_bytes: usize,
 
+    /// Largest business document request body accepted (`/api/v1/documents/...`), in
+    /// bytes: PDF attachments make these larger than other requests.
+    #[arg(long, env = "EINVOICE_DOCUMENT_BODY_LIMIT_BYTES", default_value_t = 32 * 1024 * 1024)]
+    pub document_body_limit_bytes: usize,
+
     /// Seconds after which a request is abandoned with 408.
     #[arg(long, env = "EINVOICE_REQUEST_TIMEOUT_SECS", default_value_t = 30)]
     pub request_timeout_secs: u64,

@@ -2,7 +2,7 @@
 //! amounts completed, every rule checked, UBL out.
 
 use einvoice_document_json::{JsonProblem, parse_document};
-use einvoice_domain::document::{self, Severity, ValidDocument, Violation, calculation};
+use einvoice_domain::document::{self, Severity, ValidDocument, Violation};
 
 /// Why a document was refused.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -15,10 +15,8 @@ pub enum Refusal {
 
 /// Parses, completes and checks a JSON business document.
 pub fn check_json(json: &[u8]) -> Result<ValidDocument, Refusal> {
-    let mut document = parse_document(json).map_err(Refusal::Json)?;
-    document::apply_peppol_bis_process(&mut document);
-    calculation::complete(&mut document);
-    document::validate(document).map_err(Refusal::Rules)
+    let document = parse_document(json).map_err(Refusal::Json)?;
+    document::check(document).map_err(Refusal::Rules)
 }
 
 /// Parses, completes, checks and renders a JSON business document as Peppol BIS UBL.

@@ -6,13 +6,14 @@ use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use std::time::Duration;
 
+use einvoice_document_json::ParseLimits;
 use einvoice_domain::api_key::IssuedApiKey;
 use einvoice_domain::clock::{Clock, SystemClock};
 use einvoice_domain::ports::Store;
 use einvoice_domain::secret::MasterKey;
 use einvoice_domain::service::{
-    ApiKeyService, IdempotencyService, LegalEntityService, PartnerService, SignatureService,
-    TenantService, TokenLifetimes, TokenService,
+    ApiKeyService, DocumentService, IdempotencyService, LegalEntityService, PartnerService,
+    SignatureService, TenantService, TokenLifetimes, TokenService,
 };
 use einvoice_domain::tenant::Tenant;
 use einvoice_http_axum::security::jwt::JwtCodec;
@@ -233,6 +234,8 @@ pub struct Services {
     pub api_keys: ApiKeyService,
     /// Legal entity use cases.
     pub legal_entities: LegalEntityService,
+    /// Business document use cases.
+    pub documents: DocumentService,
     /// Request signatures.
     pub signatures: SignatureService,
     /// The token exchange.
@@ -304,7 +307,13 @@ fn services_over<S: Store + 'static>(
             settings.idempotency_lock,
         ),
         api_keys,
-        legal_entities: LegalEntityService::new(store.clone(), clock),
+        legal_entities: LegalEntityService::new(store.clone(), clock.clone()),
+        documents: DocumentService::new(
+            store.clone(),
+            store.clone(),
+            vec![Arc::new(einvoice_render_ubl::UblRenderer)],
+            clock,
+        ),
         tenants,
     }
 }
@@ -433,10 +442,13 @@ pub async fn start(
         signatures: services.signatures.clone(),
         tokens: services.tokens.clone(),
         idempotency: services.idempotency.clone(),
+        documents: services.documents.clone(),
+        document_limits: ParseLimits::default(),
         base_url,
     };
     let http = HttpSettings {
         body_limit_bytes: settings.body_limit_bytes,
+        document_body_limit_bytes: settings.document_body_limit_bytes,
         request_timeout,
         rate_limits: RateLimitSettings {
             per_minute: settings.rate_limit_per_minute,

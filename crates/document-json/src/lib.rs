@@ -160,7 +160,35 @@ pub fn parse_document_with(
     json: &[u8],
     limits: &ParseLimits,
 ) -> Result<Document, Vec<JsonProblem>> {
-    let mut cx = walk::Cx::new(*limits);
+    parse(json, walk::Cx::new(*limits)).0
+}
+
+/// Parses the body of an HTTP request: the JSON:API envelope
+/// `{"data":{"type":"business-documents","attributes":{...}}}` only, with every
+/// pointer from the body's root (`/data/attributes/lines/0/quantity`).
+pub fn parse_resource_with(
+    json: &[u8],
+    limits: &ParseLimits,
+) -> Result<Document, Vec<JsonProblem>> {
+    match parse(json, walk::Cx::from_root(*limits)) {
+        (Ok(_), false) => Err(vec![JsonProblem {
+            pointer: "/data".to_owned(),
+            code: codes::REQUIRED,
+            message: "the body must be a JSON:API document: \
+                      {\"data\": {\"type\": \"business-documents\", \"attributes\": {...}}}"
+                .to_owned(),
+        }]),
+        (outcome, _) => outcome,
+    }
+}
+
+/// Parses with `cx`; also says whether the body was an envelope.
+fn parse(json: &[u8], mut cx: walk::Cx) -> (Result<Document, Vec<JsonProblem>>, bool) {
+    let outcome = parse_in(json, &mut cx);
+    (outcome, cx.enveloped)
+}
+
+fn parse_in(json: &[u8], cx: &mut walk::Cx) -> Result<Document, Vec<JsonProblem>> {
     // One UTF-8 check of the whole body is cheaper than serde_json's check of each
     // string read from bytes.
     let text = match std::str::from_utf8(json) {
@@ -170,11 +198,11 @@ pub fn parse_document_with(
                 codes::INVALID_JSON,
                 format!("the body is not valid UTF-8: {error}"),
             );
-            return Err(cx.problems);
+            return Err(std::mem::take(&mut cx.problems));
         }
     };
     let mut deserializer = serde_json::Deserializer::from_str(text);
-    let outcome = schema::read_root(&mut deserializer, &mut cx).and_then(|document| {
+    let outcome = schema::read_root(&mut deserializer, cx).and_then(|document| {
         deserializer.end()?;
         Ok(document)
     });
@@ -184,14 +212,14 @@ pub fn parse_document_with(
             if cx.problems.is_empty() {
                 cx.report(codes::INVALID_TYPE, "expected a business document");
             }
-            Err(cx.problems)
+            Err(std::mem::take(&mut cx.problems))
         }
         Err(error) => {
             cx.report(
                 codes::INVALID_JSON,
                 format!("the body is not valid JSON: {error}"),
             );
-            Err(cx.problems)
+            Err(std::mem::take(&mut cx.problems))
         }
     }
 }

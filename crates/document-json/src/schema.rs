@@ -1376,6 +1376,7 @@ impl<'de> Visitor<'de> for Root<'_> {
         let first = map.next_key_seed(KeySeed::<DocumentField>::new())?;
         if let Some(Key::Unknown(name)) = &first {
             if name == "data" {
+                cx.enveloped = true;
                 enter(cx, "data");
                 let before = cx.problems.len();
                 let document = item::<Obj<DataIn>, A>(&mut map, cx)?;

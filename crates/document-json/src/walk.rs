@@ -37,6 +37,11 @@ pub(crate) struct Cx {
     path: Vec<Step>,
     /// Pointers are built from `path[base..]` (the attributes of an envelope).
     base: usize,
+    /// Pointers always start at the body's root (the HTTP API's form), not at the
+    /// attributes of an envelope.
+    from_root: bool,
+    /// Whether the body was a JSON:API envelope.
+    pub(crate) enveloped: bool,
     pub(crate) limits: ParseLimits,
 }
 
@@ -56,7 +61,17 @@ impl Cx {
             problems: Vec::new(),
             path: Vec::with_capacity(8),
             base: 0,
+            from_root: false,
+            enveloped: false,
             limits,
+        }
+    }
+
+    /// A context whose pointers start at the body's root, even inside an envelope.
+    pub(crate) fn from_root(limits: ParseLimits) -> Self {
+        Self {
+            from_root: true,
+            ..Self::new(limits)
         }
     }
 
@@ -110,6 +125,9 @@ impl Cx {
     /// Makes the current position the root of the pointers (the envelope's attributes)
     /// and returns the previous root, for [`Cx::restore_base`].
     pub(crate) fn rebase(&mut self) -> usize {
+        if self.from_root {
+            return self.base;
+        }
         std::mem::replace(&mut self.base, self.path.len())
     }
 

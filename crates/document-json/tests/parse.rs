@@ -1337,3 +1337,36 @@ fn timing_ten_line_document() {
         }
     );
 }
+
+#[test]
+fn resources_need_the_envelope_and_point_from_the_root() {
+    use einvoice_document_json::parse_resource_with;
+    let limits = ParseLimits::default();
+    let problems = |json: &[u8]| -> Vec<(String, &'static str)> {
+        parse_resource_with(json, &limits)
+            .expect_err("problems")
+            .into_iter()
+            .map(|problem| (problem.pointer, problem.code))
+            .collect()
+    };
+    assert_eq!(
+        problems(&invoice_with(
+            r#""lines":[{"netUnitPrice":{"amount":"abc"}}]"#
+        )),
+        one(
+            "/data/attributes/lines/0/netUnitPrice/amount",
+            codes::INVALID_DECIMAL
+        )
+    );
+    assert_eq!(
+        problems(br#"{"data":{"type":"invoices","attributes":{"@type":"InvoiceDocument"}}}"#),
+        one("/data/type", codes::UNKNOWN_CODE)
+    );
+    // The bare attributes are the CLI's shortcut, not a JSON:API request.
+    assert_eq!(
+        problems(br#"{"@type":"InvoiceDocument","documentId":"INV-1"}"#),
+        one("/data", codes::REQUIRED)
+    );
+    let document = parse_resource_with(&invoice_with(""), &limits).expect("envelope parses");
+    assert_eq!(document.number.as_deref(), Some("INV-1"));
+}

@@ -9,8 +9,9 @@ use time::format_description::well_known::Rfc3339;
 
 use crate::api_key::ApiKey;
 use crate::environment::Environment;
-use crate::ids::{ApiKeyId, EventId, LegalEntityId, TenantId};
+use crate::ids::{ApiKeyId, DocumentId, EventId, LegalEntityId, TenantId};
 use crate::legal_entity::{LegalEntity, LegalEntityStatus};
+use crate::rendition::{self, DocumentStatus, Rendition};
 use crate::tenant::Tenant;
 use crate::text::ExternalId;
 
@@ -23,6 +24,8 @@ pub enum Subject {
     LegalEntity(LegalEntityId),
     /// An API key.
     ApiKey(ApiKeyId),
+    /// A stored document (one rendition).
+    Document(DocumentId),
 }
 
 impl Subject {
@@ -32,6 +35,7 @@ impl Subject {
             Self::Tenant(_) => "tenants",
             Self::LegalEntity(_) => "legal-entities",
             Self::ApiKey(_) => "api-keys",
+            Self::Document(_) => "documents",
         }
     }
 
@@ -41,6 +45,7 @@ impl Subject {
             Self::Tenant(id) => id.to_string(),
             Self::LegalEntity(id) => id.to_string(),
             Self::ApiKey(id) => id.to_string(),
+            Self::Document(id) => id.to_string(),
         }
     }
 }
@@ -97,6 +102,28 @@ fn legal_entity_data(entity: &LegalEntity) -> Value {
         "verificationDetail": status.verification_failure().map(|reason| json!({ "reason": reason.as_str() })),
         "attestationExpiresAt": status.attestation_expires_at().map(rfc3339),
         "version": entity.version(),
+    })
+}
+
+fn document_data(document: &Rendition) -> Value {
+    let facts = &document.facts;
+    let status = document.status();
+    json!({
+        "id": document.id.to_string(),
+        "processId": facts.process_id.to_string(),
+        "tenantId": facts.tenant_id.to_string(),
+        "environment": facts.environment.as_str(),
+        "direction": facts.flow.as_str(),
+        "documentType": rendition::kind_name(facts.kind),
+        "format": facts.format.as_str(),
+        "target": facts.target.as_str(),
+        "legalEntityId": facts.legal_entity_id.map(|id| id.to_string()),
+        "documentNumber": facts.document_number,
+        "sender": facts.sender.as_ref().map(ToString::to_string),
+        "receiver": facts.receiver.as_ref().map(ToString::to_string),
+        "status": status.name().as_str(),
+        "statusReason": status.reason().map(|reason| json!({ "code": reason.code(), "message": reason.message() })),
+        "version": document.version(),
     })
 }
 
@@ -217,6 +244,32 @@ impl EventRecord {
             owner,
             Value::String(previous.name().as_str().to_owned()),
         )
+    }
+
+    /// `document.<status>` (e.g. `document.queued_for_validation`): a rendition reached
+    /// its current status, from `previous` (`None` for a new rendition).
+    pub fn document_status(
+        document: &Rendition,
+        previous: Option<&DocumentStatus>,
+        partner_id: TenantId,
+    ) -> Self {
+        let mut data = document_data(document);
+        if let Some(previous) = previous {
+            data["previousStatus"] = Value::String(previous.name().as_str().to_owned());
+        }
+        Self {
+            id: EventId::new(),
+            event_type: format!(
+                "document.{}",
+                document.status().name().as_str().to_ascii_lowercase()
+            ),
+            occurred_at: document.updated_at,
+            partner_id,
+            tenant_id: document.facts.tenant_id,
+            environment: Some(document.facts.environment),
+            subject: Subject::Document(document.id),
+            data,
+        }
     }
 
     fn legal_entity(

@@ -71,6 +71,14 @@ id_type!(
     /// Identifies a domain event.
     EventId
 );
+id_type!(
+    /// Identifies one stored rendition of a business document (seed 004's document id).
+    DocumentId
+);
+id_type!(
+    /// Correlates the renditions produced from one submitted business document.
+    ProcessId
+);
 
 #[cfg(test)]
 mod tests {

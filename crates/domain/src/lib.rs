@@ -17,6 +17,7 @@ pub mod legal_entity;
 pub mod metadata;
 pub mod participant;
 pub mod ports;
+pub mod rendition;
 pub mod secret;
 pub mod service;
 pub mod signature;

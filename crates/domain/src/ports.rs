@@ -13,11 +13,13 @@ use async_trait::async_trait;
 
 use crate::api_key::{ApiKey, KeyHash};
 use crate::codes::CountryCode;
+use crate::document::ValidDocument;
 use crate::environment::Environment;
 use crate::event::{EventRecord, StoredEvent};
 pub use crate::idempotency::{IdempotencyScope, Reservation, StoredResponse};
-use crate::ids::{ApiKeyId, LegalEntityId, TenantId};
+use crate::ids::{ApiKeyId, DocumentId, LegalEntityId, ProcessId, TenantId};
 use crate::legal_entity::{LegalEntity, StatusName};
+use crate::rendition::{DocumentStatusName, Flow, Format, NewRendition, Rendition};
 use crate::tenant::Tenant;
 use crate::text::ExternalId;
 pub use crate::token::{RefreshToken, RefreshUse, TokenHash};
@@ -367,6 +369,97 @@ pub trait LegalEntityStore: Send + Sync {
     ) -> Result<(), StoreError>;
 }
 
+/// Sortable document fields.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum DocumentSort {
+    /// `createdAt`
+    CreatedAt,
+    /// `updatedAt`
+    UpdatedAt,
+    /// `issueDate`
+    IssueDate,
+}
+
+/// Document list filter. Every field narrows the list; `None` does not filter.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct DocumentFilter {
+    /// Only the renditions of this submission.
+    pub process_id: Option<ProcessId>,
+    /// Only renditions in this status.
+    pub status: Option<DocumentStatusName>,
+    /// Only sent, or only received, documents.
+    pub flow: Option<Flow>,
+    /// Only documents of this legal entity.
+    pub legal_entity_id: Option<LegalEntityId>,
+    /// Only documents created at or after this instant.
+    pub created_from: Option<OffsetDateTime>,
+    /// Only documents created before this instant.
+    pub created_to: Option<OffsetDateTime>,
+}
+
+/// A document list request.
+pub type DocumentQuery = ListQuery<DocumentSort, DocumentFilter>;
+
+/// Durable storage of documents (renditions and their content).
+#[cfg_attr(feature = "testing", mockall::automock)]
+#[async_trait]
+pub trait DocumentStore: Send + Sync {
+    /// Inserts the renditions of one submission, their content and the events, in one
+    /// unit.
+    async fn insert_documents(
+        &self,
+        documents: &[NewRendition],
+        events: &[EventRecord],
+    ) -> Result<(), StoreError>;
+
+    /// One of a tenant's renditions in one environment, without its content.
+    async fn document(
+        &self,
+        tenant: TenantId,
+        environment: Environment,
+        id: DocumentId,
+    ) -> Result<Option<Rendition>, StoreError>;
+
+    /// The content of one of a tenant's renditions in one environment.
+    async fn document_content(
+        &self,
+        tenant: TenantId,
+        environment: Environment,
+        id: DocumentId,
+    ) -> Result<Option<Vec<u8>>, StoreError>;
+
+    /// A tenant's renditions in one environment.
+    async fn list_documents(
+        &self,
+        tenant: TenantId,
+        environment: Environment,
+        query: &DocumentQuery,
+    ) -> Result<Page<Rendition>, StoreError>;
+
+    /// Saves a rendition's new status if it still has `expected_version`.
+    ///
+    /// # Errors
+    /// [`StoreError::Conflict`] when the stored version differs; [`StoreError::NotFound`]
+    /// for an unknown rendition.
+    async fn update_document(
+        &self,
+        document: &Rendition,
+        expected_version: u64,
+        events: &[EventRecord],
+    ) -> Result<(), StoreError>;
+}
+
+/// Renders a valid business document in one wire format. Pure computation: adapters
+/// (`render-ubl`, ...) hold no state, so a renderer can be shared by every request.
+#[cfg_attr(feature = "testing", mockall::automock)]
+pub trait Renderer: Send + Sync {
+    /// The format this renderer writes.
+    fn format(&self) -> Format;
+
+    /// The wire document.
+    fn render(&self, document: &ValidDocument) -> Vec<u8>;
+}
+
 /// Which events to read.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct EventQuery {
@@ -472,6 +565,7 @@ pub trait Store:
     TenantStore
     + ApiKeyStore
     + LegalEntityStore
+    + DocumentStore
     + EventLog
     + SeenSignatureStore
     + IdempotencyStore
@@ -483,6 +577,7 @@ impl<
     T: TenantStore
         + ApiKeyStore
         + LegalEntityStore
+        + DocumentStore
         + EventLog
         + SeenSignatureStore
         + IdempotencyStore

@@ -4,6 +4,7 @@
 use axum::Json;
 use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
+use einvoice_domain::document::{Severity, Violation as DocumentViolation};
 use einvoice_domain::legal_entity::TransitionError;
 use einvoice_domain::service::{AuthError, Denial, Field, ServiceError, Violation};
 use serde::Serialize;
@@ -34,6 +35,9 @@ pub struct ErrorObject {
     /// Where the problem is.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub source: Option<SourceObject>,
+    /// More about the problem (a business rule's severity).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub meta: Option<serde_json::Value>,
 }
 
 /// JSON:API `source` member.
@@ -93,6 +97,7 @@ impl ApiError {
                 title: title(status),
                 detail: detail.into(),
                 source: source.map(SourceObject::from),
+                meta: None,
             }],
         }
     }
@@ -107,6 +112,35 @@ impl ApiError {
                 title: title(status),
                 detail,
                 source: source.map(SourceObject::from),
+                meta: None,
+            })
+            .collect();
+        Self { status, errors }
+    }
+
+    /// A 422 listing every business-rule violation of a document (fatal ones first):
+    /// the rule id as `code`, the JSON pointer under `/data/attributes`, the severity in
+    /// `meta`.
+    pub fn rules(violations: &[DocumentViolation]) -> Self {
+        let status = StatusCode::UNPROCESSABLE_ENTITY;
+        let fatal = violations
+            .iter()
+            .filter(|violation| violation.severity == Severity::Fatal);
+        let warnings = violations
+            .iter()
+            .filter(|violation| violation.severity == Severity::Warning);
+        let errors = fatal
+            .chain(warnings)
+            .map(|violation| ErrorObject {
+                status: status.as_u16().to_string(),
+                code: violation.rule.to_owned(),
+                title: title(status),
+                detail: violation.message.clone(),
+                source: Some(SourceObject::from(Source::Pointer(format!(
+                    "/data/attributes{}",
+                    violation.pointer
+                )))),
+                meta: Some(serde_json::json!({ "severity": severity_name(violation.severity) })),
             })
             .collect();
         Self { status, errors }
@@ -200,6 +234,16 @@ pub(crate) const fn field_pointer(field: Field) -> &'static str {
         Field::Identifier => "/data/attributes/identifier",
         Field::ExpiresAt => "/data/attributes/expiresAt",
         Field::Status => "/data/attributes/status",
+        Field::SellerEndpoint => "/data/attributes/seller/electronicAddress",
+        Field::BuyerEndpoint => "/data/attributes/buyer/electronicAddress",
+    }
+}
+
+/// `fatal` or `warning`.
+pub const fn severity_name(severity: Severity) -> &'static str {
+    match severity {
+        Severity::Fatal => "fatal",
+        Severity::Warning => "warning",
     }
 }
 
@@ -227,6 +271,13 @@ impl From<ServiceError> for ApiError {
                 StatusCode::BAD_REQUEST,
                 "attestation_not_needed_in_sandbox",
                 TransitionError::AttestationInSandbox.to_string(),
+                None,
+            ),
+            ServiceError::Rejected(violations) => Self::rules(&violations),
+            ServiceError::DocumentTransition(error) => Self::new(
+                StatusCode::CONFLICT,
+                "transition_not_allowed",
+                error.to_string(),
                 None,
             ),
             ServiceError::Transition(error) => Self::new(

@@ -101,48 +101,70 @@ where
     type Rejection = ApiError;
 
     async fn from_request(request: Request, state: &S) -> Result<Self, Self::Rejection> {
-        let content_type = request
-            .headers()
-            .get(header::CONTENT_TYPE)
-            .and_then(|value| value.to_str().ok())
-            .map(|value| {
-                value
-                    .split(';')
-                    .next()
-                    .unwrap_or_default()
-                    .trim()
-                    .to_ascii_lowercase()
-            });
-        if !matches!(
-            content_type.as_deref(),
-            Some("application/json" | "application/vnd.api+json")
-        ) {
-            return Err(ApiError::new(
-                StatusCode::UNSUPPORTED_MEDIA_TYPE,
-                "unsupported_media_type",
-                "send the body as application/json or application/vnd.api+json",
-                Some(Source::Header("Content-Type".to_owned())),
-            ));
-        }
-        let bytes =
-            Bytes::from_request(request, state)
-                .await
-                .map_err(|rejection| match rejection {
-                    BytesRejection::FailedToBufferBody(_) => ApiError::new(
-                        StatusCode::PAYLOAD_TOO_LARGE,
-                        "body_too_large",
-                        "the request body is larger than the gateway accepts",
-                        None,
-                    ),
-                    other => ApiError::new(
-                        StatusCode::BAD_REQUEST,
-                        "unreadable_body",
-                        other.body_text(),
-                        None,
-                    ),
-                })?;
+        let bytes = json_bytes(request, state).await?;
         parse_json(&bytes).map(Self)
     }
+}
+
+/// The raw bytes of a JSON request body (`application/json` or
+/// `application/vnd.api+json`, at most the route's size limit), for handlers that parse
+/// it themselves.
+#[derive(Debug, Clone)]
+pub struct JsonBytes(pub Bytes);
+
+impl<S> FromRequest<S> for JsonBytes
+where
+    S: Send + Sync,
+{
+    type Rejection = ApiError;
+
+    async fn from_request(request: Request, state: &S) -> Result<Self, Self::Rejection> {
+        json_bytes(request, state).await.map(Self)
+    }
+}
+
+/// Checks the content type and reads the body.
+async fn json_bytes<S: Send + Sync>(request: Request, state: &S) -> Result<Bytes, ApiError> {
+    let content_type = request
+        .headers()
+        .get(header::CONTENT_TYPE)
+        .and_then(|value| value.to_str().ok())
+        .map(|value| {
+            value
+                .split(';')
+                .next()
+                .unwrap_or_default()
+                .trim()
+                .to_ascii_lowercase()
+        });
+    if !matches!(
+        content_type.as_deref(),
+        Some("application/json" | "application/vnd.api+json")
+    ) {
+        return Err(ApiError::new(
+            StatusCode::UNSUPPORTED_MEDIA_TYPE,
+            "unsupported_media_type",
+            "send the body as application/json or application/vnd.api+json",
+            Some(Source::Header("Content-Type".to_owned())),
+        ));
+    }
+    let bytes = Bytes::from_request(request, state)
+        .await
+        .map_err(|rejection| match rejection {
+            BytesRejection::FailedToBufferBody(_) => ApiError::new(
+                StatusCode::PAYLOAD_TOO_LARGE,
+                "body_too_large",
+                "the request body is larger than the gateway accepts",
+                None,
+            ),
+            other => ApiError::new(
+                StatusCode::BAD_REQUEST,
+                "unreadable_body",
+                other.body_text(),
+                None,
+            ),
+        })?;
+    Ok(bytes)
 }
 
 /// Parses `bytes` as `T`, pointing at the offending field on failure.

@@ -13,9 +13,10 @@ pub mod security;
 pub use router::{HttpSettings, router, router_with_limits};
 pub use security::rate_limit::RateLimitSettings;
 
+use einvoice_document_json::ParseLimits;
 use einvoice_domain::service::{
-    ApiKeyService, IdempotencyService, LegalEntityService, SignatureService, TenantService,
-    TokenService,
+    ApiKeyService, DocumentService, IdempotencyService, LegalEntityService, SignatureService,
+    TenantService, TokenService,
 };
 
 /// The JSON:API media type, used for every `/api/v1` response.
@@ -30,6 +31,10 @@ pub struct AppState {
     pub api_keys: ApiKeyService,
     /// Legal entity use cases.
     pub legal_entities: LegalEntityService,
+    /// Business document use cases.
+    pub documents: DocumentService,
+    /// Limits on the business documents the API parses.
+    pub document_limits: ParseLimits,
     /// Request signature verification with replay protection.
     pub signatures: SignatureService,
     /// The token exchange and access-token authentication.

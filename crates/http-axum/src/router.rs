@@ -16,7 +16,7 @@ use tower_http::timeout::TimeoutLayer;
 use tower_http::trace::TraceLayer;
 
 use crate::error::ApiError;
-use crate::resources::{api_keys, legal_entities, tenants, tokens};
+use crate::resources::{api_keys, documents, legal_entities, tenants, tokens};
 use crate::security::rate_limit::{RateLimitSettings, RateLimits};
 use crate::security::{self, Guard};
 use crate::{AppState, JSON_API_MEDIA_TYPE};
@@ -28,6 +28,9 @@ const REQUEST_ID: HeaderName = HeaderName::from_static("x-request-id");
 pub struct HttpSettings {
     /// Largest request body accepted (413 above).
     pub body_limit_bytes: usize,
+    /// Largest business document body accepted (`/documents`; attachments make them
+    /// larger than other requests).
+    pub document_body_limit_bytes: usize,
     /// Time after which a request is answered 408 and abandoned.
     pub request_timeout: Duration,
     /// Rate limits per API key and per client address.
@@ -40,6 +43,7 @@ impl Default for HttpSettings {
     fn default() -> Self {
         Self {
             body_limit_bytes: 1024 * 1024,
+            document_body_limit_bytes: 32 * 1024 * 1024,
             request_timeout: Duration::from_secs(30),
             rate_limits: RateLimitSettings::default(),
             trust_forwarded_for: false,
@@ -63,11 +67,23 @@ pub fn router_with_limits(
     let guard = Guard {
         state: state.clone(),
         limits,
-        body_limit: settings.body_limit_bytes,
+        // The guard reads bodies to check signatures and idempotency fingerprints; each
+        // route's own limit (documents have a larger one) is applied by its extractors.
+        body_limit: settings
+            .body_limit_bytes
+            .max(settings.document_body_limit_bytes),
         trust_forwarded_for: settings.trust_forwarded_for,
     };
     // Every route added here is behind the guard: authentication, signatures, rate
     // limits and idempotency keys apply to it without further wiring.
+    let document_routes = Router::new()
+        .route("/documents/business-documents", post(documents::submit))
+        .route("/documents/validate", post(documents::validate))
+        .route("/documents", get(documents::list))
+        .route("/documents/{id}", get(documents::get))
+        .route("/documents/{id}/status", get(documents::status))
+        .route("/documents/{id}/content", get(documents::content))
+        .layer(DefaultBodyLimit::max(settings.document_body_limit_bytes));
     let protected = Router::new()
         .route("/tenants", post(tenants::create).get(tenants::list))
         .route(
@@ -101,6 +117,7 @@ pub fn router_with_limits(
                 .patch(legal_entities::update)
                 .delete(legal_entities::archive),
         )
+        .merge(document_routes)
         .route_layer(middleware::from_fn_with_state(
             guard.clone(),
             security::protect,

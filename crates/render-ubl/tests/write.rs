@@ -761,9 +761,39 @@ fn conformance_dir() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("../../../shared/conformance")
 }
 
+/// Whether `xmllint` can run. Without it (a fresh machine) the schema checks are
+/// skipped with a message, unless `EINVOICE_REQUIRE_XMLLINT=1` (set by `.ci/run`, which
+/// installs it) makes its absence a failure.
+fn xmllint_available() -> bool {
+    static AVAILABLE: std::sync::OnceLock<bool> = std::sync::OnceLock::new();
+    *AVAILABLE.get_or_init(|| {
+        let found = Command::new("xmllint")
+            .arg("--version")
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .status()
+            .is_ok();
+        if !found {
+            assert!(
+                std::env::var_os("EINVOICE_REQUIRE_XMLLINT").is_none(),
+                "EINVOICE_REQUIRE_XMLLINT is set but xmllint could not be started: install it \
+                 (Debian: `apt-get install -y libxml2-utils`)"
+            );
+            eprintln!(
+                "UBL schema checks SKIPPED: xmllint is not installed (Debian: `apt-get install \
+                 -y libxml2-utils`; .ci/run installs it and requires them)"
+            );
+        }
+        found
+    })
+}
+
 /// Validates `xml` against the UBL 2.1 XSD of its kind with `xmllint`; fails the test
-/// with the findings, or when `xmllint` is not installed.
+/// with the findings. Skipped when `xmllint` is not installed (see [`xmllint_available`]).
 fn assert_schema_valid(name: &str, kind: DocumentKind, xml: &str) {
+    if !xmllint_available() {
+        return;
+    }
     let schema = conformance_dir().join(match kind {
         DocumentKind::Invoice => "ubl-xsd/maindoc/UBL-Invoice-2.1.xsd",
         DocumentKind::CreditNote => "ubl-xsd/maindoc/UBL-CreditNote-2.1.xsd",

@@ -3,7 +3,7 @@
 use async_trait::async_trait;
 use einvoice_domain::environment::Environment;
 use einvoice_domain::event::{EventRecord, StoredEvent, Subject};
-use einvoice_domain::ids::{ApiKeyId, EventId, LegalEntityId, TenantId};
+use einvoice_domain::ids::{ApiKeyId, DocumentId, EventId, LegalEntityId, TenantId};
 use einvoice_domain::ports::{EventLog, EventQuery, StoreError};
 use sqlx::PgConnection;
 use time::OffsetDateTime;
@@ -37,6 +37,7 @@ impl TryFrom<EventRow> for StoredEvent {
             "tenants" => Subject::Tenant(TenantId::from_uuid(row.subject_id)),
             "legal-entities" => Subject::LegalEntity(LegalEntityId::from_uuid(row.subject_id)),
             "api-keys" => Subject::ApiKey(ApiKeyId::from_uuid(row.subject_id)),
+            "documents" => Subject::Document(DocumentId::from_uuid(row.subject_id)),
             other => {
                 return Err(
                     context.invalid("subject_type", format!("unknown subject type `{other}`"))
@@ -70,6 +71,7 @@ const fn subject_uuid(subject: Subject) -> Uuid {
         Subject::Tenant(id) => id.as_uuid(),
         Subject::LegalEntity(id) => id.as_uuid(),
         Subject::ApiKey(id) => id.as_uuid(),
+        Subject::Document(id) => id.as_uuid(),
     }
 }
 

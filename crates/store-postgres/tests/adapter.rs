@@ -134,6 +134,7 @@ async fn migrations_create_the_tables_in_the_urls_schema_only() {
         [
             "_sqlx_migrations",
             "api_keys",
+            "documents",
             "events",
             "idempotency_keys",
             "legal_entities",

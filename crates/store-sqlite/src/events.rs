@@ -3,7 +3,7 @@
 use async_trait::async_trait;
 use einvoice_domain::environment::Environment;
 use einvoice_domain::event::{EventRecord, StoredEvent, Subject};
-use einvoice_domain::ids::{ApiKeyId, EventId, LegalEntityId, TenantId};
+use einvoice_domain::ids::{ApiKeyId, DocumentId, EventId, LegalEntityId, TenantId};
 use einvoice_domain::ports::{EventLog, EventQuery, StoreError};
 use sqlx::SqliteConnection;
 
@@ -43,6 +43,9 @@ impl TryFrom<EventRow> for StoredEvent {
             )?),
             "api-keys" => {
                 Subject::ApiKey(context.parse("subject_id", subject_id, ApiKeyId::parse)?)
+            }
+            "documents" => {
+                Subject::Document(context.parse("subject_id", subject_id, DocumentId::parse)?)
             }
             other => {
                 return Err(

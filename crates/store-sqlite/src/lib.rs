@@ -56,6 +56,7 @@
 
 mod api_keys;
 mod convert;
+mod documents;
 mod error;
 mod events;
 mod legal_entities;

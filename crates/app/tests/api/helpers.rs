@@ -117,6 +117,7 @@ impl TestGateway {
             listen: "127.0.0.1:0".parse().expect("address"),
             public_url: None,
             body_limit_bytes: 1024 * 1024,
+            document_body_limit_bytes: 32 * 1024 * 1024,
             request_timeout_secs: 30,
             shutdown_grace_secs: 5,
             migrate_on_start: true,
@@ -316,6 +317,11 @@ impl TestGateway {
             headers,
             body,
         }
+    }
+
+    /// The HTTP client, for requests the helpers do not shape (raw bodies, headers).
+    pub(crate) fn client(&self) -> &reqwest::Client {
+        &self.client
     }
 
     pub(crate) async fn get(&self, path: &str, key: &str) -> Reply {

@@ -8,6 +8,7 @@
 mod api_keys;
 mod auth;
 mod binary;
+mod documents;
 mod helpers;
 mod idempotency;
 mod legal_entities;

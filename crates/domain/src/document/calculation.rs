@@ -11,6 +11,10 @@ use super::model::{AllowanceCharge, Amount, Document, Line, TaxTotal, VatBreakdo
 
 /// Rounds to two decimals, half away from zero, and keeps exactly two decimals.
 pub fn round2(value: Decimal) -> Decimal {
+    // Already two decimals: rounding and rescaling keep it as it is.
+    if value.scale() == 2 {
+        return value;
+    }
     let mut rounded = value.round_dp_with_strategy(2, RoundingStrategy::MidpointAwayFromZero);
     rounded.rescale(2);
     rounded
@@ -42,7 +46,13 @@ pub fn line_net_amount(line: &Line) -> Option<Decimal> {
     if base.is_zero() {
         return None;
     }
-    let mut net = round2(line.quantity? * net_price / base);
+    let gross = line.quantity? * net_price;
+    // Dividing by one changes no value (and `round2` fixes the scale).
+    let mut net = round2(if base == Decimal::ONE {
+        gross
+    } else {
+        gross / base
+    });
     for item in &line.allowance_charges {
         let amount = allowance_charge_amount(item)?;
         net += if item.charge_indicator {
@@ -118,11 +128,11 @@ pub fn computed_breakdown(document: &Document) -> Vec<VatBreakdown> {
 /// document totals. Given terms are never changed.
 pub fn complete(document: &mut Document) {
     fill_currencies(document);
-    let currency = document.currency.clone();
+    let currency = document.currency.as_ref();
     for item in &mut document.allowance_charges {
         if item.amount.is_none() {
             if let Some(value) = allowance_charge_amount(item) {
-                item.amount = Some(amount(value, currency.as_ref()));
+                item.amount = Some(amount(value, currency));
             }
         }
     }
@@ -130,7 +140,7 @@ pub fn complete(document: &mut Document) {
         for item in &mut line.allowance_charges {
             if item.amount.is_none() {
                 if let Some(value) = allowance_charge_amount(item) {
-                    item.amount = Some(amount(value, currency.as_ref()));
+                    item.amount = Some(amount(value, currency));
                 }
             }
         }
@@ -147,7 +157,7 @@ pub fn complete(document: &mut Document) {
         }
         if line.line_extension_amount.is_none() {
             if let Some(net) = line_net_amount(line) {
-                line.line_extension_amount = Some(amount(net, currency.as_ref()));
+                line.line_extension_amount = Some(amount(net, currency));
             }
         }
     }
@@ -158,7 +168,7 @@ pub fn complete(document: &mut Document) {
 /// Gives every amount sent without a currency the document currency (BT-5), as the
 /// gateway's JSON allows. BT-111 is the exception: it is in the tax currency (BT-6).
 fn fill_currencies(document: &mut Document) {
-    let Some(currency) = document.currency.clone() else {
+    let Some(currency) = document.currency.as_ref() else {
         return;
     };
     let fill = |amount: &mut Option<Amount>| {
@@ -186,9 +196,9 @@ fn fill_currencies(document: &mut Document) {
         fill(amount);
     }
     document.allowance_charges.iter_mut().for_each(fill_charge);
-    let tax_currency = document.tax_currency.clone();
+    let tax_currency = document.tax_currency.is_some();
     for (index, total) in document.tax_totals.iter_mut().enumerate() {
-        let in_tax_currency = index > 0 && total.subtotals.is_empty() && tax_currency.is_some();
+        let in_tax_currency = index > 0 && total.subtotals.is_empty() && tax_currency;
         if !in_tax_currency {
             fill(&mut total.tax_amount);
         }
@@ -209,15 +219,15 @@ fn fill_currencies(document: &mut Document) {
 }
 
 fn complete_vat(document: &mut Document) {
-    let currency = document.currency.clone();
     let has_breakdown = document
         .tax_totals
         .iter()
         .any(|total| !total.subtotals.is_empty());
     if !has_breakdown {
         let breakdown = computed_breakdown(document);
+        let currency = document.currency.as_ref();
         match document.tax_totals.iter_mut().find(|total| {
-            total.tax_amount.as_ref().and_then(|a| a.currency.as_ref()) == currency.as_ref()
+            total.tax_amount.as_ref().and_then(|a| a.currency.as_ref()) == currency
                 || total.tax_amount.is_none()
         }) {
             Some(total) => total.subtotals = breakdown,
@@ -230,6 +240,7 @@ fn complete_vat(document: &mut Document) {
             ),
         }
     }
+    let currency = document.currency.as_ref();
     for total in &mut document.tax_totals {
         if total.subtotals.is_empty() {
             continue;
@@ -250,14 +261,13 @@ fn complete_vat(document: &mut Document) {
                 .iter()
                 .filter_map(|entry| value(entry.tax_amount.as_ref()))
                 .sum();
-            total.tax_amount = Some(amount(sum, currency.as_ref()));
+            total.tax_amount = Some(amount(sum, currency));
         }
     }
 }
 
 fn complete_totals(document: &mut Document) {
-    let currency = document.currency.clone();
-    let currency = currency.as_ref();
+    let currency = document.currency.as_ref();
     let totals = &mut document.totals;
     if totals.line_extension_amount.is_none() {
         let nets: Option<Vec<Decimal>> = document

@@ -3,9 +3,20 @@
 //! [`contains`]. Where the CEN EN 16931 schematron uses a different list for a BR-CL
 //! rule, that rule's family keeps its own table.
 
-/// Whether the sorted `list` contains `code` (exact, case-sensitive).
+/// Whether the sorted `list` contains `code` (exact, case-sensitive): a binary search
+/// comparing the short codes byte by byte, inline (the order is `str`'s).
 pub fn contains(list: &[&str], code: &str) -> bool {
-    list.binary_search(&code).is_ok()
+    let code = code.as_bytes();
+    list.binary_search_by(|probe| {
+        let probe = probe.as_bytes();
+        for (left, right) in probe.iter().zip(code) {
+            if left != right {
+                return left.cmp(right);
+            }
+        }
+        probe.len().cmp(&code.len())
+    })
+    .is_ok()
 }
 
 /// ISO 3166-1 alpha-2 country codes (`ISO3166-1_Alpha2.xml`).

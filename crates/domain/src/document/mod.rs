@@ -67,3 +67,13 @@ pub fn validate(document: Document) -> Result<ValidDocument, Vec<Violation>> {
         warnings: violations,
     })
 }
+
+/// What the gateway does with a document a tenant sends, before any rendering: gives it
+/// the Peppol BIS Billing 3.0 process ([`apply_peppol_bis_process`]), completes the
+/// amounts it may leave out ([`calculation::complete`]) and checks every rule
+/// ([`validate`]).
+pub fn check(mut document: Document) -> Result<ValidDocument, Vec<Violation>> {
+    apply_peppol_bis_process(&mut document);
+    calculation::complete(&mut document);
+    validate(document)
+}

@@ -5,6 +5,7 @@
 
 mod access;
 mod api_keys;
+mod documents;
 mod legal_entities;
 mod partners;
 mod security;
@@ -12,6 +13,7 @@ mod tenants;
 
 pub use access::{Acting, AuthError, Caller};
 pub use api_keys::{ApiKeyPatch, ApiKeyService};
+pub use documents::{DocumentService, Submission, routes};
 pub use legal_entities::{LegalEntityPatch, LegalEntityService};
 pub use partners::{NewPartner, PartnerService};
 pub use security::{
@@ -31,6 +33,8 @@ pub enum Resource {
     LegalEntity,
     /// An API key.
     ApiKey,
+    /// A document.
+    Document,
 }
 
 impl Resource {
@@ -40,6 +44,7 @@ impl Resource {
             Self::Tenant => "tenant",
             Self::LegalEntity => "legal entity",
             Self::ApiKey => "API key",
+            Self::Document => "document",
         }
     }
 }
@@ -111,6 +116,11 @@ pub enum Field {
     ExpiresAt,
     /// An API key's status.
     Status,
+    /// A document's seller electronic address (BT-34), which names the sending legal
+    /// entity.
+    SellerEndpoint,
+    /// A document's buyer electronic address (BT-49), the receiver.
+    BuyerEndpoint,
 }
 
 /// A business-rule violation about one field.
@@ -150,9 +160,16 @@ pub enum ServiceError {
     /// The input conflicts with existing state (duplicate, concurrent change).
     #[error("{}", .0.message)]
     Conflict(Violation),
+    /// A business document breaks EN 16931 / Peppol BIS rules; every violation (fatal
+    /// and warnings) is listed, with its rule id and JSON pointer.
+    #[error("the document breaks {} rule(s)", .0.len())]
+    Rejected(Vec<crate::document::Violation>),
     /// The lifecycle does not allow this now.
     #[error(transparent)]
     Transition(#[from] TransitionError),
+    /// A document's lifecycle does not allow this now.
+    #[error(transparent)]
+    DocumentTransition(#[from] crate::rendition::DocumentTransitionError),
     /// The object was changed concurrently; retry.
     #[error("the object was changed by another request; retry")]
     ConcurrentChange,

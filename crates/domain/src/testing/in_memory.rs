@@ -10,15 +10,16 @@ use time::OffsetDateTime;
 use crate::api_key::{ApiKey, ApiKeyStatus, KeyHash};
 use crate::environment::Environment;
 use crate::event::{EventRecord, StoredEvent};
-use crate::ids::{ApiKeyId, LegalEntityId, TenantId};
+use crate::ids::{ApiKeyId, DocumentId, LegalEntityId, TenantId};
 use crate::legal_entity::LegalEntity;
 use crate::ports::{
-    ApiKeyQuery, ApiKeySort, ApiKeyStore, Direction, EventLog, EventQuery, IdempotencyScope,
-    IdempotencyStore, LegalEntityQuery, LegalEntitySort, LegalEntityStore, Page, RefreshToken,
-    RefreshTokenStore, RefreshUse, Reservation, SeenSignatureStore, SortKey, StoreError,
-    StoredResponse, TenantInsert, TenantQuery, TenantSort, TenantStore, TokenHash, Uniqueness,
-    VersionedEntity,
+    ApiKeyQuery, ApiKeySort, ApiKeyStore, Direction, DocumentQuery, DocumentSort, DocumentStore,
+    EventLog, EventQuery, IdempotencyScope, IdempotencyStore, LegalEntityQuery, LegalEntitySort,
+    LegalEntityStore, Page, RefreshToken, RefreshTokenStore, RefreshUse, Reservation,
+    SeenSignatureStore, SortKey, StoreError, StoredResponse, TenantInsert, TenantQuery,
+    TenantSort, TenantStore, TokenHash, Uniqueness, VersionedEntity,
 };
+use crate::rendition::{NewRendition, Rendition};
 use crate::tenant::{Tenant, TenantKind};
 
 #[derive(Debug, Default)]
@@ -26,6 +27,7 @@ struct State {
     tenants: BTreeMap<TenantId, Tenant>,
     api_keys: BTreeMap<ApiKeyId, ApiKey>,
     legal_entities: BTreeMap<LegalEntityId, LegalEntity>,
+    documents: BTreeMap<DocumentId, (Rendition, Vec<u8>)>,
     events: Vec<StoredEvent>,
     seen_signatures: HashMap<(ApiKeyId, [u8; 32]), OffsetDateTime>,
     idempotency: HashMap<IdempotencyScope, IdempotencyEntry>,
@@ -474,6 +476,121 @@ impl LegalEntityStore for InMemoryStore {
         state.append(events);
         Ok(())
     }
+}
+
+#[async_trait]
+impl DocumentStore for InMemoryStore {
+    async fn insert_documents(
+        &self,
+        documents: &[NewRendition],
+        events: &[EventRecord],
+    ) -> Result<(), StoreError> {
+        let mut state = self.state();
+        if documents
+            .iter()
+            .any(|new| state.documents.contains_key(&new.rendition.id))
+        {
+            return Err(StoreError::Unexpected("duplicate document id".to_owned()));
+        }
+        for new in documents {
+            state.documents.insert(
+                new.rendition.id,
+                (new.rendition.clone(), new.content.clone()),
+            );
+        }
+        state.append(events);
+        Ok(())
+    }
+
+    async fn document(
+        &self,
+        tenant: TenantId,
+        environment: Environment,
+        id: DocumentId,
+    ) -> Result<Option<Rendition>, StoreError> {
+        Ok(self
+            .state()
+            .documents
+            .get(&id)
+            .filter(|(document, _)| owned_by(document, tenant, environment))
+            .map(|(document, _)| document.clone()))
+    }
+
+    async fn document_content(
+        &self,
+        tenant: TenantId,
+        environment: Environment,
+        id: DocumentId,
+    ) -> Result<Option<Vec<u8>>, StoreError> {
+        Ok(self
+            .state()
+            .documents
+            .get(&id)
+            .filter(|(document, _)| owned_by(document, tenant, environment))
+            .map(|(_, content)| content.clone()))
+    }
+
+    async fn list_documents(
+        &self,
+        tenant: TenantId,
+        environment: Environment,
+        query: &DocumentQuery,
+    ) -> Result<Page<Rendition>, StoreError> {
+        let filter = &query.filter;
+        let items: Vec<Rendition> = self
+            .state()
+            .documents
+            .values()
+            .map(|(document, _)| document)
+            .filter(|document| {
+                let facts = &document.facts;
+                owned_by(document, tenant, environment)
+                    && filter.process_id.is_none_or(|id| facts.process_id == id)
+                    && filter
+                        .status
+                        .is_none_or(|status| document.status().name() == status)
+                    && filter.flow.is_none_or(|flow| facts.flow == flow)
+                    && filter
+                        .legal_entity_id
+                        .is_none_or(|id| facts.legal_entity_id == Some(id))
+                    && filter
+                        .created_from
+                        .is_none_or(|from| document.created_at >= from)
+                    && filter.created_to.is_none_or(|to| document.created_at < to)
+            })
+            .cloned()
+            .collect();
+        Ok(paginate(items, query.page, |a, b| {
+            ordered(&query.sort, DocumentSort::CreatedAt, |field| match field {
+                DocumentSort::CreatedAt => a.created_at.cmp(&b.created_at),
+                DocumentSort::UpdatedAt => a.updated_at.cmp(&b.updated_at),
+                DocumentSort::IssueDate => a.facts.issue_date.cmp(&b.facts.issue_date),
+            })
+            .then(a.id.cmp(&b.id))
+        }))
+    }
+
+    async fn update_document(
+        &self,
+        document: &Rendition,
+        expected_version: u64,
+        events: &[EventRecord],
+    ) -> Result<(), StoreError> {
+        let mut state = self.state();
+        let Some((stored, _)) = state.documents.get_mut(&document.id) else {
+            return Err(StoreError::NotFound);
+        };
+        if stored.version() != expected_version {
+            return Err(StoreError::Conflict);
+        }
+        *stored = document.clone();
+        state.append(events);
+        Ok(())
+    }
+}
+
+fn owned_by(document: &Rendition, tenant: TenantId, environment: Environment) -> bool {
+    document.facts.tenant_id == tenant && document.facts.environment == environment
 }
 
 #[async_trait]

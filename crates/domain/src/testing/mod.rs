@@ -8,7 +8,10 @@ mod in_memory;
 
 pub use in_memory::InMemoryStore;
 
-pub use crate::ports::{MockApiKeyStore, MockEventLog, MockLegalEntityStore, MockTenantStore};
+pub use crate::ports::{
+    MockApiKeyStore, MockDocumentStore, MockEventLog, MockLegalEntityStore, MockRenderer,
+    MockTenantStore,
+};
 
 use std::sync::Mutex;
 

@@ -2,6 +2,7 @@
 //! domain types, and the handlers.
 
 pub mod api_keys;
+pub mod documents;
 pub mod legal_entities;
 pub mod tenants;
 pub mod tokens;

@@ -7,7 +7,7 @@
 
 mod cen;
 
-use super::{Findings, Rule, Severity};
+use super::{Findings, Rule, Severity, trim_xml_space};
 use crate::document::code_lists::{
     ISO_3166_ALPHA2, MIME_CODES, UNCL_1153, UNCL_2005, UNCL_4461, UNCL_5189, UNCL_5305, UNCL_7143,
     UNCL_7161, UNECE_REC20_REC21, contains,
@@ -199,8 +199,67 @@ const XML_WHITESPACE: [char; 4] = [' ', '\t', '\r', '\n'];
 /// `not(contains(normalize-space(.), ' ')) and contains(' list ', concat(' ',
 /// normalize-space(.), ' '))`: the trimmed code is one of the list's codes.
 fn listed(list: &[&str], code: &str) -> bool {
-    contains(list, code.trim_matches(XML_WHITESPACE))
+    contains(list, trim_xml_space(code))
 }
+
+/// A code list whose codes have one to three characters `0-9` or `A-Z`, as a bitmap built at
+/// compile time: [`listed`] in constant time, for the lists that every amount (currencies)
+/// and every line (units) looks up.
+pub(super) struct ShortCodes([u64; SHORT_CODE_WORDS]);
+
+/// Codes of up to three characters, each `0-9`, `A-Z` or absent (at the end): 37³ indices.
+const SHORT_CODE_WORDS: usize = (37 * 37 * 37_usize).div_ceil(64);
+
+impl ShortCodes {
+    /// The set of `list`'s codes; fails to compile when one is not a short code.
+    const fn of(list: &[&str]) -> Self {
+        let mut bits = [0; SHORT_CODE_WORDS];
+        let mut position = 0;
+        while position < list.len() {
+            let Some(index) = short_code_index(list[position].as_bytes()) else {
+                panic!("not a code of one to three characters 0-9 or A-Z");
+            };
+            bits[index / 64] |= 1 << (index % 64);
+            position += 1;
+        }
+        Self(bits)
+    }
+
+    /// [`listed`]: the trimmed `code` is one of the codes.
+    pub(super) fn listed(&self, code: &str) -> bool {
+        short_code_index(trim_xml_space(code).as_bytes())
+            .is_some_and(|index| self.0[index / 64] & (1 << (index % 64)) != 0)
+    }
+}
+
+/// The index of a code of one to three characters `0-9` or `A-Z` (a different one for every
+/// such code), `None` for any other text (which no [`ShortCodes`] list holds).
+const fn short_code_index(code: &[u8]) -> Option<usize> {
+    if code.is_empty() || code.len() > 3 {
+        return None;
+    }
+    let mut index = 0;
+    let mut position = 0;
+    while position < 3 {
+        let digit = if position < code.len() {
+            match code[position] {
+                byte @ b'0'..=b'9' => byte - b'0' + 1,
+                byte @ b'A'..=b'Z' => byte - b'A' + 11,
+                _ => return None,
+            }
+        } else {
+            0
+        };
+        index = index * 37 + digit as usize;
+        position += 1;
+    }
+    Some(index)
+}
+
+/// BR-CL-03 to BR-CL-05: ISO 4217 alpha-3 currency codes.
+pub(super) static CURRENCIES: ShortCodes = ShortCodes::of(cen::ISO_4217);
+/// BR-CL-23: UN/ECE Recommendation 20 with Rec 21 unit codes.
+pub(super) static UNITS: ShortCodes = ShortCodes::of(UNECE_REC20_REC21);
 
 /// Where an amount sits, for the pointer of its currency.
 #[derive(Debug, Clone, Copy)]
@@ -239,7 +298,7 @@ fn currency_of(amount: Option<&Amount>, at: AmountAt, findings: &mut Findings) {
         if !amount
             .currency
             .as_ref()
-            .is_some_and(|currency| listed(cen::ISO_4217, currency))
+            .is_some_and(|currency| CURRENCIES.listed(currency))
         {
             findings.fail(&CL_03, at.currency_pointer());
         }
@@ -251,14 +310,14 @@ fn currencies(document: &Document, findings: &mut Findings) {
     if document
         .currency
         .as_ref()
-        .is_some_and(|code| !listed(cen::ISO_4217, code))
+        .is_some_and(|code| !CURRENCIES.listed(code))
     {
         findings.fail(&CL_04, "/currency");
     }
     if document
         .tax_currency
         .as_ref()
-        .is_some_and(|code| !listed(cen::ISO_4217, code))
+        .is_some_and(|code| !CURRENCIES.listed(code))
     {
         findings.fail(&CL_05, "/taxCurrency");
     }
@@ -524,7 +583,7 @@ fn lines(document: &Document, findings: &mut Findings) {
         if line
             .unit_code
             .as_ref()
-            .is_some_and(|unit| !listed(UNECE_REC20_REC21, unit))
+            .is_some_and(|unit| !UNITS.listed(unit))
         {
             findings.fail(&CL_23, format!("/lines/{index}/unitCode"));
         }
@@ -532,7 +591,7 @@ fn lines(document: &Document, findings: &mut Findings) {
             .price
             .as_ref()
             .and_then(|price| price.base_quantity_unit_code.as_ref());
-        if base_unit.is_some_and(|unit| !listed(UNECE_REC20_REC21, unit)) {
+        if base_unit.is_some_and(|unit| !UNITS.listed(unit)) {
             findings.fail(&CL_23, format!("/lines/{index}/priceBaseQuantity/unitCode"));
         }
     }

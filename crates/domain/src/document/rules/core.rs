@@ -356,7 +356,7 @@ fn normalized_length(text: &str) -> usize {
 /// `normalize-space(code) = expected` for a code that may be absent (`normalize-space(())`
 /// is the empty string).
 fn code_is(code: Option<&str>, expected: &str) -> bool {
-    code.unwrap_or_default().trim_matches(is_xml_space) == expected
+    super::trim_xml_space(code.unwrap_or_default()) == expected
 }
 
 fn check_header(document: &Document, findings: &mut Findings) {

@@ -78,6 +78,21 @@ impl Findings {
     }
 }
 
+/// `text` without leading and trailing XML whitespace (`#x20 | #x9 | #xD | #xA`), what
+/// `normalize-space` strips at the ends; the text itself when it has none (the usual case,
+/// decided from its first and last bytes).
+#[inline]
+pub(crate) fn trim_xml_space(text: &str) -> &str {
+    fn space(byte: u8) -> bool {
+        matches!(byte, b' ' | b'\t' | b'\r' | b'\n')
+    }
+    match text.as_bytes() {
+        [first, .., last] if !space(*first) && !space(*last) => text,
+        [only] if !space(*only) => text,
+        _ => text.trim_matches([' ', '\t', '\r', '\n']),
+    }
+}
+
 type Family = (&'static [Rule], fn(&Document, &mut Findings));
 
 const FAMILIES: [Family; 7] = [

@@ -20,7 +20,7 @@
 
 use rust_decimal::Decimal;
 
-use super::{Findings, Rule, Severity};
+use super::{Findings, Rule, Severity, trim_xml_space};
 use crate::document::model::{AllowanceCharge, Amount, Document, Line, VatBreakdown};
 
 const AE_01: Rule = Rule {
@@ -720,12 +720,9 @@ pub(super) fn check(document: &Document, findings: &mut Findings) {
     split_payment(document, findings);
 }
 
-/// The XML whitespace that `normalize-space` strips.
-const XML_WHITESPACE: [char; 4] = [' ', '\t', '\r', '\n'];
-
 /// `normalize-space(code)` compared with a code that has no whitespace: trimming suffices.
 fn normalized(code: Option<&String>) -> &str {
-    code.map_or("", |code| code.trim_matches(XML_WHITESPACE))
+    code.map_or("", |code| trim_xml_space(code))
 }
 
 /// `normalize-space(cbc:ID) = 'wanted'`.

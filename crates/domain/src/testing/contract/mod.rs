@@ -29,6 +29,9 @@ use crate::idempotency::{IdempotencyKey, IdempotencyScope};
 use crate::ids::{ApiKeyId, TenantId};
 use crate::ports::{RefreshToken, RefreshUse, Reservation, StoredResponse};
 
+mod documents;
+pub use documents::*;
+
 /// Expands the whole store contract as `#[tokio::test]`s. `$store` is an expression
 /// (it may `.await`) that yields a pointer to a fresh, empty store: a `Box`, an `Arc`,
 /// or a guard that derefs to the store and keeps its resources (a temporary
@@ -68,6 +71,11 @@ macro_rules! store_contract {
             list_legal_entities_filters_sorts_and_pages,
             live_legal_entities_skip_archived,
             events_are_ordered_and_scoped_by_partner,
+            documents_round_trip_with_content_and_events,
+            documents_are_scoped_by_tenant_and_environment,
+            document_insert_is_atomic,
+            document_updates_check_the_version,
+            list_documents_filters_sorts_and_pages,
             signatures_are_remembered_once_until_they_expire,
             concurrent_signature_records_accept_one,
             idempotency_key_reserves_replays_and_refuses_mismatches,

@@ -245,3 +245,48 @@ fn delivery_location_and_exemption_codes() {
         ]
     );
 }
+
+#[test]
+fn short_code_sets_are_their_lists() {
+    use super::{CURRENCIES, UNITS, cen, listed};
+    use crate::document::code_lists::UNECE_REC20_REC21;
+
+    let alphabet: Vec<char> = " \t0189AKZaz-".chars().collect();
+    let mut codes = vec![String::new()];
+    for length in 1..=4 {
+        let mut next = Vec::new();
+        for code in codes
+            .iter()
+            .filter(|code| code.chars().count() == length - 1)
+        {
+            for character in &alphabet {
+                next.push(format!("{code}{character}"));
+            }
+        }
+        codes.extend(next);
+    }
+    codes.extend(
+        cen::ISO_4217
+            .iter()
+            .chain(UNECE_REC20_REC21)
+            .flat_map(|code| {
+                [
+                    (*code).to_owned(),
+                    format!(" {code}\n"),
+                    code.to_lowercase(),
+                ]
+            }),
+    );
+    for code in &codes {
+        assert_eq!(
+            CURRENCIES.listed(code),
+            listed(cen::ISO_4217, code),
+            "{code:?}"
+        );
+        assert_eq!(
+            UNITS.listed(code),
+            listed(UNECE_REC20_REC21, code),
+            "{code:?}"
+        );
+    }
+}

@@ -18,7 +18,7 @@ pub(super) fn is_space(c: char) -> bool {
 /// `text` without leading and trailing XML whitespace.
 #[inline]
 pub(super) fn trim(text: &str) -> &str {
-    text.trim_matches(is_space)
+    crate::document::rules::trim_xml_space(text)
 }
 
 /// Whether `normalize-space(text)` is the empty string.
