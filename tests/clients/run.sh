@@ -1,14 +1,12 @@
 #!/usr/bin/env bash
 # Runs seed 004's Python and Node.js clients (python/client.py, node/client.mjs: the
-# seed's code, changed only where marked) against a real gateway: starts the gateway in
-# a fresh data directory, provisions a tenant and an API key for it, then lets each
-# client send a signed POST (X-Bizzlink-Signature over method, path, body hash) with that
-# key and its signing secret, and checks the resources exist.
-#
-# NOTE: the clients' own call targets POST /api/v1/documents/business-documents, which
-# this branch does not serve yet; CLIENT_PATH_AND_QUERY / CLIENT_BODY_FILE point them at
-# POST /api/v1/legal-entities (a signed POST with a body, the same signing path). Drop
-# the two variables below once the document endpoint exists.
+# seed's code, changed only where marked CHANGED) against a real gateway: starts the
+# gateway in a fresh data directory, provisions the seller's tenant (its VAT number gives
+# it the seller's legal entity) and an API key that requires signatures, then lets each
+# client submit the seed's invoice to POST /api/v1/documents/business-documents, signed
+# with X-Bizzlink-Signature over method, path and body hash, and checks the documents
+# exist. The seed's invoice is sent as published once too: it is refused for its
+# identifiers' check digits (422), never for its signature.
 #
 # Needs: cargo, curl, node (18+), and PYTHON (default python3) with `requests`
 # (tests/clients/python/requirements.txt).
@@ -39,14 +37,15 @@ SECRET=$(sed -n 's/^signing secret: //p' gateway.out)
 
 json() { python3 -c "import json, sys; print(json.load(open(sys.argv[1]))$2)" "$1"; }
 
-# Provision: the partner's access token, a tenant, and an API key for that tenant.
+# Provision: the partner's access token, the seller's tenant (LU VAT number: its default
+# legal entity is 9938:LU15027442, the seller of seed-invoice.json), and its API key.
 curl -sf -X POST "$GW/api/v1/auth/token" -H "Content-Type: application/json" \
   -d "{\"data\":{\"type\":\"tokens\",\"attributes\":{\"apiKey\":\"$KEY\",\"apiSecret\":\"$SECRET\"}}}" > token.json
 TOKEN=$(json token.json '["data"]["attributes"]["accessToken"]')
 curl -sf -X POST "$GW/api/v1/tenants" -H "Authorization: Bearer $TOKEN" -H "Content-Type: application/json" \
-  -d '{"data":{"type":"tenants","attributes":{"companyName":"Client Test GmbH","addressStreet":"1 rue de la Gare",
-       "addressPostalCode":"L-1611","addressCity":"Luxembourg","addressCountry":"LU",
-       "contactEmail":"it@client.test","billingModel":"SEATS"}}}' > tenant.json
+  -d '{"data":{"type":"tenants","attributes":{"companyName":"Vigasoft","addressStreet":"9, rue Marcel Schintgen",
+       "addressPostalCode":"L-4889","addressCity":"Lamadelaine","addressCountry":"LU",
+       "contactEmail":"it@vigasoft.test","billingModel":"FLOW","vatNumber":"LU15027442"}}}' > tenant.json
 TENANT=$(json tenant.json '["data"]["id"]')
 curl -sf -X POST "$GW/api/v1/tenants/$TENANT/api-keys" -H "Authorization: Bearer $TOKEN" -H "Content-Type: application/json" \
   -d '{"data":{"type":"api-keys","attributes":{"name":"seed 004 clients"}}}' > key.json
@@ -55,38 +54,32 @@ curl -sf -X POST "$GW/api/v1/tenants/$TENANT/api-keys" -H "Authorization: Bearer
 export EINVOICE_API_BASE="$GW"
 export BIZZLINK_API_TOKEN; BIZZLINK_API_TOKEN=$(json key.json '["data"]["attributes"]["key"]')
 export BIZZLINK_HMAC_SECRET; BIZZLINK_HMAC_SECRET=$(json key.json '["data"]["attributes"]["signingSecret"]')
+export CLIENT_PATH_AND_QUERY=/api/v1/documents/business-documents
 
-# A legal entity body per client, with a valid Belgian enterprise number (mod 97).
-entity_body() {
-  python3 - "$1" "$2" <<'PY'
-import json, sys
-base = int(sys.argv[2])
-number = f"{base:08d}{97 - base % 97:02d}"
-print(json.dumps({"data": {"type": "legal-entities", "attributes": {
-    "companyName": sys.argv[1], "country": "BE",
-    "identifier": {"scheme": "0208", "value": number}}}}))
-PY
-}
-entity_body "Python Client SA" 1234567 > python-body.json
-entity_body "Node Client SA" 2345678 > node-body.json
+# The seed's invoice as published: signed correctly, refused for its sample identifiers.
+if "$python" "$repo/tests/clients/python/client.py" > published.out; then
+  echo "clients: the seed's invoice with invalid identifiers was accepted"; cat published.out; exit 1
+fi
+grep -q "invalid_participant_id" published.out || { echo "clients: unexpected refusal"; cat published.out; exit 1; }
+if grep -q "signature_" published.out; then echo "clients: signature refused"; cat published.out; exit 1; fi
 
-export CLIENT_PATH_AND_QUERY=/api/v1/legal-entities
-CLIENT_BODY_FILE="$work/python-body.json" "$python" "$repo/tests/clients/python/client.py" | tee python.out
-CLIENT_BODY_FILE="$work/node-body.json" node "$repo/tests/clients/node/client.mjs" | tee node.out
+# The same invoice with valid identifiers, from each client.
+CLIENT_BODY_FILE="$repo/tests/clients/seed-invoice.json" "$python" "$repo/tests/clients/python/client.py" | tee python.out
+CLIENT_BODY_FILE="$repo/tests/clients/seed-invoice.json" node "$repo/tests/clients/node/client.mjs" | tee node.out
 
-# Both entities exist (listed with the tenant key, signed by neither client: by a token).
+# Both documents exist (listed with the tenant's access token).
 curl -sf -X POST "$GW/api/v1/auth/token" -H "Content-Type: application/json" \
   -d "{\"data\":{\"type\":\"tokens\",\"attributes\":{\"apiKey\":\"$BIZZLINK_API_TOKEN\",\"apiSecret\":\"$BIZZLINK_HMAC_SECRET\"}}}" > tenant-token.json
 TENANT_TOKEN=$(json tenant-token.json '["data"]["attributes"]["accessToken"]')
-curl -sf "$GW/api/v1/legal-entities?sort=companyName" -H "Authorization: Bearer $TENANT_TOKEN" > entities.json
-names=$(python3 -c 'import json; print(",".join(e["attributes"]["companyName"] for e in json.load(open("entities.json"))["data"]))')
-[ "$names" = "Node Client SA,Python Client SA" ] || { echo "clients: expected both entities, got: $names"; exit 1; }
+curl -sf "$GW/api/v1/documents" -H "Authorization: Bearer $TENANT_TOKEN" > documents.json
+count=$(json documents.json '["meta"]["totalElements"]')
+[ "$count" = "2" ] || { echo "clients: expected 2 documents, found $count"; cat documents.json; exit 1; }
 
 # An unsigned request with the key is refused: the clients' signatures are what let them in.
-status=$(curl -s -o /dev/null -w '%{http_code}' "$GW/api/v1/legal-entities" -H "Authorization: Bearer $BIZZLINK_API_TOKEN")
+status=$(curl -s -o /dev/null -w '%{http_code}' "$GW/api/v1/documents" -H "Authorization: Bearer $BIZZLINK_API_TOKEN")
 [ "$status" = "401" ] || { echo "clients: an unsigned request was answered $status"; exit 1; }
 
 kill -TERM "$gateway_pid"
 wait "$gateway_pid" || { echo "clients: the gateway did not shut down cleanly"; cat gateway.log; exit 1; }
 gateway_pid=""
-echo "clients: seed 004 Python and Node.js clients passed (signed POSTs with X-Bizzlink-Signature)"
+echo "clients: seed 004 Python and Node.js clients submitted the seed invoice (signed with X-Bizzlink-Signature)"

@@ -5,17 +5,19 @@
 //   - the token and secret are read from BIZZLINK_API_TOKEN and BIZZLINK_HMAC_SECRET,
 //     as in the seed; tests/clients/run.sh sets them to a gateway key and its signing
 //     secret.
-//   - CHANGED (this branch has no document endpoint yet): CLIENT_PATH_AND_QUERY and
-//     CLIENT_BODY_FILE, when set, replace the path and the payload, so that the same
-//     signing code is exercised against an endpoint that exists. Remove once
-//     POST /api/v1/documents/business-documents is served.
+//   - CHANGED (base path): CLIENT_PATH_AND_QUERY, when set, replaces the path: the
+//     gateway serves /api/v1/..., the seed's host /bizzlink/api/v1/....
+//   - CHANGED (document content): CLIENT_BODY_FILE, when set, replaces the invoice:
+//     the seed's sample seller and buyer identifiers fail their check digits
+//     (9938:LU12345678, 9925:BE0123456789) and the gateway refuses them with 422;
+//     tests/clients/seed-invoice.json is the same invoice with valid ones.
 //   - CHANGED (verdict for CI): exit 1 when the gateway answers an error status.
 // Node.js 18+ (built-in fetch + crypto)
 import crypto from 'node:crypto';
-import fs from 'node:fs'; // CHANGED (no document endpoint yet)
+import fs from 'node:fs'; // CHANGED (document content)
 
 const API_BASE       = process.env.EINVOICE_API_BASE ?? 'https://gateway.vigasoft.lu'; // CHANGED (base URL)
-const PATH_AND_QUERY = process.env.CLIENT_PATH_AND_QUERY ?? '/bizzlink/api/v1/documents/business-documents'; // CHANGED (no document endpoint yet)
+const PATH_AND_QUERY = process.env.CLIENT_PATH_AND_QUERY ?? '/bizzlink/api/v1/documents/business-documents'; // CHANGED (base path)
 const API_TOKEN      = process.env.BIZZLINK_API_TOKEN;
 const HMAC_SECRET    = process.env.BIZZLINK_HMAC_SECRET;
 
@@ -79,7 +81,7 @@ let invoice = { // CHANGED: `let`, so CLIENT_BODY_FILE can replace it
   },
 };
 
-if (process.env.CLIENT_BODY_FILE) { // CHANGED (no document endpoint yet)
+if (process.env.CLIENT_BODY_FILE) { // CHANGED (document content)
   invoice = JSON.parse(fs.readFileSync(process.env.CLIENT_BODY_FILE, 'utf8'));
 }
 

@@ -5,10 +5,12 @@
 #   - the token and secret are read from BIZZLINK_API_TOKEN and BIZZLINK_HMAC_SECRET,
 #     as in the seed; tests/clients/run.sh sets them to a gateway key and its signing
 #     secret.
-#   - CHANGED (this branch has no document endpoint yet): CLIENT_PATH_AND_QUERY and
-#     CLIENT_BODY_FILE, when set, replace the path and the payload, so that the same
-#     signing code is exercised against an endpoint that exists. Remove once
-#     POST /api/v1/documents/business-documents is served.
+#   - CHANGED (base path): CLIENT_PATH_AND_QUERY, when set, replaces the path: the
+#     gateway serves /api/v1/..., the seed's host /bizzlink/api/v1/....
+#   - CHANGED (document content): CLIENT_BODY_FILE, when set, replaces the invoice:
+#     the seed's sample seller and buyer identifiers fail their check digits
+#     (9938:LU12345678, 9925:BE0123456789) and the gateway refuses them with 422;
+#     tests/clients/seed-invoice.json is the same invoice with valid ones.
 #   - CHANGED (verdict for CI): exit 1 when the gateway answers an error status.
 import hashlib
 import hmac
@@ -18,7 +20,7 @@ import time
 import requests
 
 API_BASE       = os.environ.get("EINVOICE_API_BASE", "https://gateway.vigasoft.lu")  # CHANGED (base URL)
-PATH_AND_QUERY = os.environ.get("CLIENT_PATH_AND_QUERY", "/bizzlink/api/v1/documents/business-documents")  # CHANGED (no document endpoint yet)
+PATH_AND_QUERY = os.environ.get("CLIENT_PATH_AND_QUERY", "/bizzlink/api/v1/documents/business-documents")  # CHANGED (base path)
 API_TOKEN      = os.environ["BIZZLINK_API_TOKEN"]
 HMAC_SECRET    = os.environ["BIZZLINK_HMAC_SECRET"]
 
@@ -83,7 +85,7 @@ invoice = {
     },
 }
 
-if "CLIENT_BODY_FILE" in os.environ:  # CHANGED (no document endpoint yet)
+if "CLIENT_BODY_FILE" in os.environ:  # CHANGED (document content)
     with open(os.environ["CLIENT_BODY_FILE"], encoding="utf-8") as replacement:
         invoice = json.load(replacement)
 
