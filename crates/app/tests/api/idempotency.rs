@@ -213,3 +213,70 @@ async fn concurrent_duplicates_create_each_resource_once() {
     assert_eq!(tenant_count(&gateway).await, 20);
     println!("200 concurrent POSTs over 20 keys: 20 tenants, {in_flight} answered 409 in flight");
 }
+
+/// The guard covers endpoints added later (here the documents API) without any wiring
+/// of their own: signatures are required and idempotency keys work.
+#[tokio::test]
+async fn document_submissions_are_signed_and_idempotent_too() {
+    let gateway = TestGateway::spawn().await;
+    // The seller of the seed invoice is the default legal entity of a tenant with its VAT
+    // number.
+    let tenant = gateway
+        .post(
+            PATH,
+            &gateway.partner_key,
+            tenant_body("Vigasoft", &json!({ "vatNumber": "LU15027442" })),
+        )
+        .await;
+    assert_eq!(tenant.status, StatusCode::CREATED, "{tenant:?}");
+    let (_, key) = gateway
+        .create_key(&gateway.partner_key, &tenant.id(), None)
+        .await;
+    let invoice: Value =
+        serde_json::from_str(include_str!("../../../../tests/clients/seed-invoice.json"))
+            .expect("seed invoice");
+    let path = "/api/v1/documents/business-documents";
+    let text = invoice.to_string();
+
+    let unsigned = gateway
+        .send(
+            Method::POST,
+            path,
+            Some(&key),
+            &[("Content-Type".to_owned(), "application/json".to_owned())],
+            Some(text.clone().into_bytes()),
+        )
+        .await;
+    assert_eq!(unsigned.code(), "signature_missing");
+
+    let secret = gateway.secret_of(&key).expect("secret");
+    let mut replies = Vec::new();
+    for _ in 0..2 {
+        let headers = vec![
+            ("Content-Type".to_owned(), "application/json".to_owned()),
+            ("Idempotency-Key".to_owned(), "invoice-42".to_owned()),
+            (
+                "X-Signature".to_owned(),
+                gateway.fresh_signature(&secret, "POST", path, text.as_bytes()),
+            ),
+        ];
+        replies.push(
+            gateway
+                .send(
+                    Method::POST,
+                    path,
+                    Some(&key),
+                    &headers,
+                    Some(text.clone().into_bytes()),
+                )
+                .await,
+        );
+    }
+    assert!(replies[0].status.is_success(), "{:?}", replies[0]);
+    assert!(replies[0].headers.get("idempotent-replayed").is_none());
+    assert_eq!(replies[1].status, replies[0].status);
+    assert_eq!(replies[1].headers["idempotent-replayed"], "true");
+    assert_eq!(replies[1].body, replies[0].body);
+    let listed = gateway.get("/api/v1/documents", &key).await;
+    assert_eq!(listed.body["meta"]["totalElements"], 1, "{listed:?}");
+}

@@ -16,8 +16,8 @@ use crate::ports::{
     ApiKeyQuery, ApiKeySort, ApiKeyStore, Direction, DocumentQuery, DocumentSort, DocumentStore,
     EventLog, EventQuery, IdempotencyScope, IdempotencyStore, LegalEntityQuery, LegalEntitySort,
     LegalEntityStore, Page, RefreshToken, RefreshTokenStore, RefreshUse, Reservation,
-    SeenSignatureStore, SortKey, StoreError, StoredResponse, TenantInsert, TenantQuery,
-    TenantSort, TenantStore, TokenHash, Uniqueness, VersionedEntity,
+    SeenSignatureStore, SortKey, StoreError, StoredResponse, TenantInsert, TenantQuery, TenantSort,
+    TenantStore, TokenHash, Uniqueness, VersionedEntity,
 };
 use crate::rendition::{NewRendition, Rendition};
 use crate::tenant::{Tenant, TenantKind};
