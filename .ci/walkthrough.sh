@@ -11,6 +11,8 @@ cleanup() {
 }
 trap cleanup EXIT
 cd "$work"
+# The README's commands run from the repository root, where tests/corpus is.
+ln -s "$repo/tests" "$work/tests"
 
 cargo build --quiet --manifest-path "$repo/Cargo.toml" --bin einvoice-gateway
 EINVOICE_LISTEN=127.0.0.1:0 EINVOICE_DATA_DIR="$work/data" \
@@ -46,7 +48,13 @@ expect '"signingSecret": "eig_secret_'
 expect '"9925:BE0123456749"'
 expect '"totalElements": 2'
 expect '"companyName": "Kunde Belgium SA"'
-if grep -q '"errors"' walkthrough.out; then echo "walkthrough: an error came back"; cat walkthrough.out; exit 1; fi
+expect 'UBL_PEPPOL_BIS_3 PEPPOL QUEUED_FOR_VALIDATION'
+expect '"status": "QUEUED_FOR_VALIDATION"'
+expect '<Invoice xmlns="urn:oasis:names:specification:ubl:schema:xsd:Invoice-2"'
+expect '"code": "BR-CL-04"'
+expect '"pointer": "/data/attributes/currency"'
+# The refused document is the walkthrough's only error.
+if [ "$(grep -c '"errors"' walkthrough.out)" != 1 ]; then echo "walkthrough: an unexpected error came back"; cat walkthrough.out; exit 1; fi
 
 kill -TERM "$gateway_pid"
 wait "$gateway_pid" || { echo "walkthrough: the gateway did not shut down cleanly"; cat gateway.log; exit 1; }

@@ -87,6 +87,78 @@ pub enum Command {
     /// Check and render business documents offline (no server, no database).
     #[command(subcommand)]
     Document(DocumentCommand),
+    /// Inspect and manage the durable job queue.
+    #[command(subcommand)]
+    Jobs(JobsCommand),
+}
+
+/// Job queue commands (operators).
+#[derive(Debug, Subcommand)]
+pub enum JobsCommand {
+    /// List jobs, oldest first, with the number of jobs in each state.
+    List(JobsList),
+    /// Queue a dead job again, ready now, for one more attempt.
+    Retry(JobsRetry),
+    /// Enqueue probe jobs: a worker completes each by adding one to a counter, which
+    /// `jobs list --counter NAME` shows. Checks that workers run, end to end.
+    Probe(JobsProbe),
+}
+
+/// Arguments of `jobs list`.
+#[derive(Debug, Clone, Args)]
+pub struct JobsList {
+    /// Only jobs in this state.
+    #[arg(long, value_enum, conflicts_with = "dead")]
+    pub state: Option<JobStateArg>,
+    /// Only dead jobs (dead letters): the same as `--state dead`.
+    #[arg(long)]
+    pub dead: bool,
+    /// At most this many jobs.
+    #[arg(long, default_value_t = 100)]
+    pub limit: u32,
+    /// Also print this probe counter's value.
+    #[arg(long)]
+    pub counter: Option<String>,
+}
+
+/// `--state` values.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum JobStateArg {
+    /// Waiting to run.
+    Queued,
+    /// Claimed by a worker.
+    Running,
+    /// Completed.
+    Done,
+    /// Failed its last attempt.
+    Dead,
+}
+
+/// Arguments of `jobs retry`.
+#[derive(Debug, Clone, Args)]
+pub struct JobsRetry {
+    /// The dead job's id.
+    pub id: String,
+}
+
+/// Arguments of `jobs probe`.
+#[derive(Debug, Clone, Args)]
+pub struct JobsProbe {
+    /// The counter the probes increment (a-z, 0-9, `-`, `_`, `.`).
+    #[arg(long, default_value = "probe")]
+    pub counter: String,
+    /// How many probes.
+    #[arg(long, default_value_t = 1)]
+    pub count: u32,
+    /// Milliseconds each probe works.
+    #[arg(long, default_value_t = 0)]
+    pub work_ms: u32,
+    /// How many attempts of each probe fail before one succeeds.
+    #[arg(long, default_value_t = 0)]
+    pub fail_attempts: u32,
+    /// Attempts before a probe is dead.
+    #[arg(long)]
+    pub max_attempts: Option<u32>,
 }
 
 /// Offline business-document commands.
@@ -128,6 +200,7 @@ pub enum RenderFormat {
 
 /// Settings of `serve`.
 #[derive(Debug, Clone, Args)]
+#[allow(clippy::struct_excessive_bools)] // independent command-line switches
 pub struct ServeSettings {
     /// Address to listen on.
     #[arg(long, env = "EINVOICE_LISTEN", default_value = "127.0.0.1:8080")]
@@ -183,6 +256,56 @@ pub struct ServeSettings {
     /// Lifetime of refresh tokens, in seconds.
     #[arg(long, env = "EINVOICE_REFRESH_TOKEN_TTL_SECS", default_value_t = 86_400, value_parser = clap::value_parser!(u32).range(1..=2_592_000))]
     pub refresh_token_ttl_secs: u32,
+
+    /// What this process runs: the HTTP API and the job workers (`all`), only the API
+    /// (`api`), or only the workers (`worker`, no listener).
+    #[arg(long, env = "EINVOICE_ROLE", value_enum, default_value_t = Role::All)]
+    pub role: Role,
+
+    /// Shorthand for `--role api`: serve the API without job workers.
+    #[arg(long, conflicts_with_all = ["role", "worker_only"])]
+    pub no_workers: bool,
+
+    /// Shorthand for `--role worker`: run job workers without the HTTP API.
+    #[arg(long, conflicts_with = "role")]
+    pub worker_only: bool,
+
+    /// Jobs this process runs at once.
+    #[arg(long, env = "EINVOICE_WORKER_CONCURRENCY", default_value_t = 4, value_parser = clap::value_parser!(u32).range(1..=1024))]
+    pub worker_concurrency: u32,
+
+    /// Seconds a claimed job is leased; workers heartbeat every third of it, and a
+    /// crashed worker's jobs are taken over after it expires.
+    #[arg(long, env = "EINVOICE_JOB_LEASE_SECS", default_value_t = 30, value_parser = clap::value_parser!(u64).range(1..=86_400))]
+    pub job_lease_secs: u64,
+
+    /// Milliseconds an idle worker waits before looking for jobs again.
+    #[arg(long, env = "EINVOICE_JOB_POLL_MS", default_value_t = 500, value_parser = clap::value_parser!(u64).range(10..=60_000))]
+    pub job_poll_ms: u64,
+}
+
+/// What a `serve` process runs.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum Role {
+    /// The HTTP API and the job workers.
+    All,
+    /// The HTTP API only.
+    Api,
+    /// The job workers only.
+    Worker,
+}
+
+impl ServeSettings {
+    /// The role, after the `--no-workers` and `--worker-only` shorthands.
+    pub fn effective_role(&self) -> Role {
+        if self.no_workers {
+            Role::Api
+        } else if self.worker_only {
+            Role::Worker
+        } else {
+            self.role
+        }
+    }
 }
 
 /// Parses only the serve settings (flags absent: environment variables and defaults).

@@ -10,12 +10,16 @@ static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
 use clap::Parser as _;
 use einvoice_app::config::{
-    BillingModelArg, Cli, Command, DocumentCommand, EnvironmentArg, PartnerCommand, RenderFormat,
-    ServeSettings,
+    BillingModelArg, Cli, Command, DocumentCommand, EnvironmentArg, JobStateArg, JobsCommand,
+    PartnerCommand, RenderFormat, ServeSettings,
 };
 use einvoice_app::documents;
 use einvoice_app::wiring::{self, BuildError};
+use einvoice_domain::clock::{Clock as _, SystemClock};
 use einvoice_domain::environment::Environment;
+use einvoice_domain::ids::JobId;
+use einvoice_domain::job::{Job, JobListQuery, JobPayload, JobState, NewJob, Probe, ProbeCounter};
+use einvoice_domain::ports::StoreError;
 use einvoice_domain::service::NewPartner;
 use einvoice_domain::tenant::{BillingModel, BillingModels};
 use einvoice_domain::text::CompanyName;
@@ -32,6 +36,7 @@ async fn main() -> ExitCode {
             create_partner(&cli.global, args).await
         }
         Some(Command::Document(command)) => return document(command),
+        Some(Command::Jobs(command)) => jobs(&cli.global, command).await,
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,
@@ -58,9 +63,18 @@ async fn serve(
             credentials.key.signing_secret.expose()
         );
     }
-    println!("einvoice-gateway listening on http://{}", running.addr);
+    if let Some(workers) = &running.workers {
+        println!(
+            "einvoice-gateway job workers running as {} (concurrency {})",
+            workers.worker_id(),
+            settings.worker_concurrency
+        );
+    }
+    if let Some(addr) = running.addr {
+        println!("einvoice-gateway listening on http://{addr}");
+    }
     shutdown.await;
-    tracing::info!("shutdown requested; finishing in-flight requests");
+    tracing::info!("shutdown requested; finishing in-flight requests and running jobs");
     running.shutdown().await;
     Ok(())
 }
@@ -130,6 +144,129 @@ async fn create_partner(
     println!("partner key: {}", key.token.expose());
     println!("signing secret: {}", key.signing_secret.expose());
     Ok(())
+}
+
+async fn jobs(
+    global: &einvoice_app::config::GlobalSettings,
+    command: JobsCommand,
+) -> Result<(), BuildError> {
+    let store = wiring::open_store(global).await?;
+    let result = jobs_on(&store, command).await;
+    store.close().await;
+    result
+}
+
+fn startup(error: impl std::fmt::Display) -> BuildError {
+    BuildError::Startup(error.to_string())
+}
+
+async fn jobs_on(store: &wiring::Stores, command: JobsCommand) -> Result<(), BuildError> {
+    if !store.is_migrated().await? {
+        return Err(BuildError::Database(
+            "the database is not migrated: run `einvoice-gateway migrate` first".to_owned(),
+        ));
+    }
+    let queue = store.job_queue();
+    match command {
+        JobsCommand::List(args) => {
+            let state = if args.dead {
+                Some(JobState::Dead)
+            } else {
+                args.state.map(|state| match state {
+                    JobStateArg::Queued => JobState::Queued,
+                    JobStateArg::Running => JobState::Running,
+                    JobStateArg::Done => JobState::Done,
+                    JobStateArg::Dead => JobState::Dead,
+                })
+            };
+            let counts = queue.job_counts().await.map_err(startup)?;
+            println!(
+                "queued {}, running {}, done {}, dead {}",
+                counts.queued, counts.running, counts.done, counts.dead
+            );
+            if let Some(counter) = args.counter {
+                let counter = ProbeCounter::parse(&counter)
+                    .map_err(|error| startup(format!("--counter: {error}")))?;
+                let count = queue.probe_count(&counter).await.map_err(startup)?;
+                println!("probe counter {counter}: {count}");
+            }
+            let query = JobListQuery {
+                state,
+                limit: args.limit,
+            };
+            for job in queue.list_jobs(&query).await.map_err(startup)? {
+                println!("{}", job_line(&job));
+            }
+            Ok(())
+        }
+        JobsCommand::Retry(args) => {
+            let id = JobId::parse(&args.id).map_err(startup)?;
+            match queue.retry_dead_job(id, SystemClock.now()).await {
+                Ok(()) => {
+                    println!("job {id} is queued again");
+                    Ok(())
+                }
+                Err(StoreError::NotFound) => Err(startup(format!("no dead job has id {id}"))),
+                Err(error) => Err(startup(error)),
+            }
+        }
+        JobsCommand::Probe(args) => {
+            let counter = ProbeCounter::parse(&args.counter)
+                .map_err(|error| startup(format!("--counter: {error}")))?;
+            let now = SystemClock.now();
+            let jobs: Vec<NewJob> = (0..args.count)
+                .map(|_| {
+                    let job = NewJob::new(
+                        JobPayload::Probe(Probe {
+                            counter: counter.clone(),
+                            work_ms: args.work_ms,
+                            fail_attempts: args.fail_attempts,
+                        }),
+                        now,
+                    );
+                    match args.max_attempts {
+                        Some(max) => job.with_max_attempts(max),
+                        None => job,
+                    }
+                })
+                .collect();
+            for chunk in jobs.chunks(500) {
+                queue.enqueue(chunk).await.map_err(startup)?;
+            }
+            println!("enqueued {} probe jobs (counter {counter})", jobs.len());
+            Ok(())
+        }
+    }
+}
+
+/// One line of `jobs list`.
+fn job_line(job: &Job) -> String {
+    use time::format_description::well_known::Rfc3339;
+    let at = |at: time::OffsetDateTime| at.format(&Rfc3339).unwrap_or_default();
+    let mut parts = vec![
+        job.id.to_string(),
+        job.payload.kind().to_string(),
+        job.state.to_string(),
+        format!("attempts {}/{}", job.attempts, job.max_attempts),
+        format!("created {}", at(job.created_at)),
+    ];
+    match job.state {
+        JobState::Queued => parts.push(format!("run_at {}", at(job.run_at))),
+        JobState::Running => {
+            if let (Some(worker), Some(until)) = (&job.worker, job.lease_expires_at) {
+                parts.push(format!("worker {worker} lease_until {}", at(until)));
+            }
+        }
+        JobState::Done | JobState::Dead => {
+            if let Some(finished) = job.finished_at {
+                parts.push(format!("finished {}", at(finished)));
+            }
+        }
+    }
+    if let Some(error) = &job.last_error {
+        parts.push(format!("last_error {error:?}"));
+    }
+    parts.join(" ")
 }
 
 /// Exit codes of the document commands: 0 valid, 1 invalid, 2 unusable input.

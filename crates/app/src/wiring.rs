@@ -9,7 +9,8 @@ use std::time::Duration;
 use einvoice_document_json::ParseLimits;
 use einvoice_domain::api_key::IssuedApiKey;
 use einvoice_domain::clock::{Clock, SystemClock};
-use einvoice_domain::ports::Store;
+use einvoice_domain::job::JobKind;
+use einvoice_domain::ports::{JobQueue, Store};
 use einvoice_domain::secret::MasterKey;
 use einvoice_domain::service::{
     ApiKeyService, DocumentService, IdempotencyService, LegalEntityService, PartnerService,
@@ -21,10 +22,11 @@ use einvoice_http_axum::security::rate_limit::RateLimits;
 use einvoice_http_axum::{AppState, HttpSettings, RateLimitSettings};
 use einvoice_store_postgres::PgStore;
 use einvoice_store_sqlite::SqliteStore;
+use einvoice_worker::{Handlers, ProbeHandler, WorkerSettings, Workers};
 use tokio::sync::oneshot;
 use tokio::task::JoinHandle;
 
-use crate::config::{GlobalSettings, ServeSettings};
+use crate::config::{GlobalSettings, Role, ServeSettings};
 
 /// Why the gateway could not start.
 #[derive(Debug, thiserror::Error)]
@@ -129,6 +131,14 @@ impl Stores {
             Self::Postgres(store) => store.ping().await.map_err(|error| error.to_string()),
         };
         result.map_err(BuildError::Database)
+    }
+
+    /// The job queue port of the store.
+    pub fn job_queue(&self) -> Arc<dyn JobQueue> {
+        match self {
+            Self::Sqlite(store) => store.clone(),
+            Self::Postgres(store) => store.clone(),
+        }
     }
 
     /// Closes the store's connections; later calls fail.
@@ -353,51 +363,128 @@ pub struct Credentials {
     pub key: IssuedApiKey,
 }
 
-/// A gateway serving in the background.
+/// The HTTP server of a running gateway.
+#[derive(Debug)]
+struct Server {
+    shutdown: oneshot::Sender<()>,
+    task: JoinHandle<std::io::Result<()>>,
+    /// Purges expired security records and idle limiter state.
+    housekeeper: JoinHandle<()>,
+}
+
+/// A gateway serving (and, depending on its role, running jobs) in the background.
 #[derive(Debug)]
 pub struct Running {
-    /// The bound address (useful with port 0).
-    pub addr: SocketAddr,
+    /// The bound address (useful with port 0); `None` for a worker-only process.
+    pub addr: Option<SocketAddr>,
     /// The sandbox partner created on the first start of an empty store.
     pub bootstrap: Option<Credentials>,
-    shutdown: Option<oneshot::Sender<()>>,
-    server: JoinHandle<std::io::Result<()>>,
-    housekeeper: JoinHandle<()>,
+    /// The job workers; `None` for an API-only process.
+    pub workers: Option<Workers>,
+    server: Option<Server>,
     store: Stores,
     grace: Duration,
 }
 
 impl Running {
-    /// Stops accepting connections, lets in-flight requests finish (up to the grace
-    /// period), and closes the store.
+    /// Stops accepting connections and claiming jobs, lets in-flight requests and
+    /// running jobs finish (up to the grace period; unfinished jobs are released for
+    /// other workers), and closes the store.
     pub async fn shutdown(mut self) {
-        if let Some(sender) = self.shutdown.take() {
-            let _receiver_gone = sender.send(());
-        }
-        match tokio::time::timeout(self.grace, &mut self.server).await {
-            Ok(Ok(Ok(()))) => tracing::info!("server stopped"),
-            Ok(Ok(Err(error))) => tracing::error!(%error, "server failed"),
-            Ok(Err(error)) => tracing::error!(%error, "server task failed"),
-            Err(_) => {
-                tracing::warn!("in-flight requests did not finish within the grace period");
-                self.server.abort();
+        let grace = self.grace;
+        let server = async {
+            let Some(mut server) = self.server.take() else {
+                return;
+            };
+            server.housekeeper.abort();
+            let _receiver_gone = server.shutdown.send(());
+            match tokio::time::timeout(grace, &mut server.task).await {
+                Ok(Ok(Ok(()))) => tracing::info!("server stopped"),
+                Ok(Ok(Err(error))) => tracing::error!(%error, "server failed"),
+                Ok(Err(error)) => tracing::error!(%error, "server task failed"),
+                Err(_) => {
+                    tracing::warn!("in-flight requests did not finish within the grace period");
+                    server.task.abort();
+                }
             }
-        }
-        self.housekeeper.abort();
+        };
+        let workers = async {
+            if let Some(workers) = self.workers.take() {
+                workers.shutdown().await;
+            }
+        };
+        tokio::join!(server, workers);
         self.store.close().await;
     }
 }
 
-/// Opens the store, migrates it (when configured), creates the first partner on an
-/// empty store, binds the listener and serves in the background.
+/// The handlers of every job kind this build runs.
+pub fn job_handlers() -> Handlers {
+    let mut handlers = Handlers::new();
+    for kind in JobKind::ALL {
+        handlers = match kind {
+            JobKind::Probe => handlers.with(kind, Arc::new(ProbeHandler)),
+        };
+    }
+    handlers
+}
+
+/// The worker settings of `settings`.
+pub fn worker_settings(settings: &ServeSettings) -> WorkerSettings {
+    let lease = Duration::from_secs(settings.job_lease_secs);
+    WorkerSettings {
+        name: "einvoice".to_owned(),
+        concurrency: usize::try_from(settings.worker_concurrency).unwrap_or(1),
+        lease,
+        heartbeat_every: lease / 3,
+        poll_interval: Duration::from_millis(settings.job_poll_ms),
+        shutdown_grace: Duration::from_secs(settings.shutdown_grace_secs),
+    }
+}
+
+/// Opens the store, migrates it (when configured), and, as the role says, creates the
+/// first partner on an empty store, binds the listener and serves, and starts the job
+/// workers, all in the background.
 pub async fn start(
     global: &GlobalSettings,
     settings: &ServeSettings,
 ) -> Result<Running, BuildError> {
+    let role = settings.effective_role();
     let store = open_store(global).await?;
     if settings.migrate_on_start {
         migrate(&store).await?;
     }
+    let (addr, bootstrap, server) = if role == Role::Worker {
+        (None, None, None)
+    } else {
+        let (addr, bootstrap, server) = serve_api(global, settings, &store).await?;
+        (Some(addr), bootstrap, Some(server))
+    };
+    let workers = (role != Role::Api).then(|| {
+        let workers = Workers::start(
+            store.job_queue(),
+            Arc::new(SystemClock),
+            job_handlers(),
+            worker_settings(settings),
+        );
+        tracing::info!(worker = %workers.worker_id(), concurrency = settings.worker_concurrency, "job workers started");
+        workers
+    });
+    Ok(Running {
+        addr,
+        bootstrap,
+        workers,
+        server,
+        store,
+        grace: Duration::from_secs(settings.shutdown_grace_secs),
+    })
+}
+
+async fn serve_api(
+    global: &GlobalSettings,
+    settings: &ServeSettings,
+    store: &Stores,
+) -> Result<(SocketAddr, Option<Credentials>, Server), BuildError> {
     let master_key = master_key(global)?;
     let request_timeout = Duration::from_secs(settings.request_timeout_secs);
     let service_settings = ServiceSettings {
@@ -409,7 +496,7 @@ pub async fn start(
         idempotency_lock: time::Duration::try_from(request_timeout * 2)
             .unwrap_or(time::Duration::MINUTE),
     };
-    let services = services_with(&store, master_key, service_settings);
+    let services = services_with(store, master_key, service_settings);
     let bootstrap = services
         .partners
         .bootstrap()
@@ -439,11 +526,11 @@ pub async fn start(
         tenants: services.tenants.clone(),
         api_keys: services.api_keys.clone(),
         legal_entities: services.legal_entities.clone(),
+        documents: services.documents.clone(),
+        document_limits: ParseLimits::default(),
         signatures: services.signatures.clone(),
         tokens: services.tokens.clone(),
         idempotency: services.idempotency.clone(),
-        documents: services.documents.clone(),
-        document_limits: ParseLimits::default(),
         base_url,
     };
     let http = HttpSettings {
@@ -462,7 +549,7 @@ pub async fn start(
         .into_make_service_with_connect_info::<SocketAddr>();
     let housekeeper = tokio::spawn(housekeeping(services, limits));
     let (shutdown, signal) = oneshot::channel::<()>();
-    let server = tokio::spawn(async move {
+    let task = tokio::spawn(async move {
         axum::serve(listener, router)
             .with_graceful_shutdown(async move {
                 drop(signal.await);
@@ -470,13 +557,13 @@ pub async fn start(
             .await
     });
     tracing::info!(%addr, "listening");
-    Ok(Running {
+    Ok((
         addr,
         bootstrap,
-        shutdown: Some(shutdown),
-        server,
-        housekeeper,
-        store,
-        grace: Duration::from_secs(settings.shutdown_grace_secs),
-    })
+        Server {
+            shutdown,
+            task,
+            housekeeper,
+        },
+    ))
 }

@@ -31,6 +31,7 @@ async fn world(store: &InMemoryStore) -> Acting {
                 legal_entity: None,
                 api_key: None,
                 events: Vec::new(),
+                jobs: Vec::new(),
             })
             .await
             .expect("tenant");
@@ -42,6 +43,7 @@ async fn world(store: &InMemoryStore) -> Acting {
         .insert_legal_entity(
             &entity,
             &[EventRecord::legal_entity_created(&entity, &child)],
+            &[],
         )
         .await
         .expect("entity");
@@ -121,7 +123,7 @@ async fn a_store_failure_is_an_unexpected_error() {
     failing
         .expect_insert_documents()
         .times(1)
-        .returning(|_, _| Err(StoreError::Unexpected("disk full".to_owned())));
+        .returning(|_, _, _| Err(StoreError::Unexpected("disk full".to_owned())));
     let service = service(Arc::new(failing), store.clone());
     let error = service
         .submit(&acting, invoice())

@@ -79,6 +79,10 @@ id_type!(
     /// Correlates the renditions produced from one submitted business document.
     ProcessId
 );
+id_type!(
+    /// Identifies a durable job (also the idempotency key of its effect).
+    JobId
+);
 
 #[cfg(test)]
 mod tests {

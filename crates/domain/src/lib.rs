@@ -13,6 +13,7 @@ pub mod environment;
 pub mod event;
 pub mod idempotency;
 pub mod ids;
+pub mod job;
 pub mod legal_entity;
 pub mod metadata;
 pub mod participant;

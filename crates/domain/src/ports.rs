@@ -7,6 +7,9 @@
 //!   atomic unit: both or neither;
 //! - reads MUST be scoped by the ids they take: no method returns another tenant's or
 //!   another environment's object;
+//! - a method that takes `jobs` MUST enqueue them in the same unit as the change and its
+//!   events (the transactional outbox of [`JobQueue`]), skipping a job whose kind and
+//!   dedupe key an existing job already has;
 //! - timestamps MUST read back equal to what was written (microsecond precision).
 
 use async_trait::async_trait;
@@ -17,7 +20,11 @@ use crate::document::ValidDocument;
 use crate::environment::Environment;
 use crate::event::{EventRecord, StoredEvent};
 pub use crate::idempotency::{IdempotencyScope, Reservation, StoredResponse};
-use crate::ids::{ApiKeyId, DocumentId, LegalEntityId, ProcessId, TenantId};
+use crate::ids::{ApiKeyId, DocumentId, JobId, LegalEntityId, ProcessId, TenantId};
+use crate::job::{
+    ClaimRequest, ClaimedJob, Job, JobCounts, JobEffect, JobFailure, JobLease, JobListQuery,
+    JobState, NewJob, ProbeCounter,
+};
 use crate::legal_entity::{LegalEntity, StatusName};
 use crate::rendition::{DocumentStatusName, Flow, Format, NewRendition, Rendition};
 use crate::tenant::Tenant;
@@ -231,6 +238,8 @@ pub struct TenantInsert {
     pub api_key: Option<ApiKey>,
     /// The events of all of the above.
     pub events: Vec<EventRecord>,
+    /// The jobs the insert needs (enqueued in the same unit).
+    pub jobs: Vec<NewJob>,
 }
 
 /// Durable storage of tenants.
@@ -258,7 +267,8 @@ pub trait TenantStore: Send + Sync {
     ) -> Result<Page<Tenant>, StoreError>;
 
     /// Saves a changed tenant, the legal entities created with the change (a tenant's
-    /// production default entity when production is enabled) and the events, in one unit.
+    /// production default entity when production is enabled), the events and the jobs,
+    /// in one unit.
     ///
     /// # Errors
     /// MUST return [`StoreError::NotFound`] for an unknown or deleted tenant,
@@ -269,6 +279,7 @@ pub trait TenantStore: Send + Sync {
         tenant: &Tenant,
         new_legal_entities: &[LegalEntity],
         events: &[EventRecord],
+        jobs: &[NewJob],
     ) -> Result<(), StoreError>;
 
     /// Soft-deletes a tenant (its `deleted_at` is set) and saves its legal entities,
@@ -324,7 +335,7 @@ pub trait ApiKeyStore: Send + Sync {
 #[cfg_attr(feature = "testing", mockall::automock)]
 #[async_trait]
 pub trait LegalEntityStore: Send + Sync {
-    /// Inserts an entity and its events.
+    /// Inserts an entity, its events and its jobs.
     ///
     /// # Errors
     /// MUST return [`StoreError::Duplicate`] with [`Uniqueness::ParticipantId`] when one
@@ -334,6 +345,7 @@ pub trait LegalEntityStore: Send + Sync {
         &self,
         entity: &LegalEntity,
         events: &[EventRecord],
+        jobs: &[NewJob],
     ) -> Result<(), StoreError>;
 
     /// One of a tenant's entities in one environment.
@@ -355,8 +367,8 @@ pub trait LegalEntityStore: Send + Sync {
     /// Every non-archived entity of a tenant, in every environment.
     async fn live_legal_entities(&self, tenant: TenantId) -> Result<Vec<LegalEntity>, StoreError>;
 
-    /// Saves a changed entity if it still has `expected_version`. Archiving frees its
-    /// participant ids.
+    /// Saves a changed entity, its events and its jobs if it still has
+    /// `expected_version`. Archiving frees its participant ids.
     ///
     /// # Errors
     /// [`StoreError::Conflict`] when the stored version differs; [`StoreError::NotFound`]
@@ -366,6 +378,7 @@ pub trait LegalEntityStore: Send + Sync {
         entity: &LegalEntity,
         expected_version: u64,
         events: &[EventRecord],
+        jobs: &[NewJob],
     ) -> Result<(), StoreError>;
 }
 
@@ -404,12 +417,13 @@ pub type DocumentQuery = ListQuery<DocumentSort, DocumentFilter>;
 #[cfg_attr(feature = "testing", mockall::automock)]
 #[async_trait]
 pub trait DocumentStore: Send + Sync {
-    /// Inserts the renditions of one submission, their content and the events, in one
-    /// unit.
+    /// Inserts the renditions of one submission, their content, the events and the jobs
+    /// that follow, in one unit.
     async fn insert_documents(
         &self,
         documents: &[NewRendition],
         events: &[EventRecord],
+        jobs: &[NewJob],
     ) -> Result<(), StoreError>;
 
     /// One of a tenant's renditions in one environment, without its content.
@@ -446,6 +460,7 @@ pub trait DocumentStore: Send + Sync {
         document: &Rendition,
         expected_version: u64,
         events: &[EventRecord],
+        jobs: &[NewJob],
     ) -> Result<(), StoreError>;
 }
 
@@ -560,6 +575,91 @@ pub trait RefreshTokenStore: Send + Sync {
     async fn purge_refresh_tokens(&self, now: OffsetDateTime) -> Result<u64, StoreError>;
 }
 
+/// The durable job queue (see [`crate::job`]). Jobs that follow a state change are
+/// enqueued by that change's store method (`jobs` parameters); this port runs them.
+///
+/// Contract:
+/// - a job is held by at most one lease at a time: two claims never return the same job
+///   while its lease runs, whatever the number of workers, connections or processes;
+/// - a claim returns ready jobs of the requested kinds (queued with `run_at <= now`, or
+///   running with an expired lease), oldest `run_at` first, counts the attempt and
+///   gives each job a new lease token; a running job whose lease expired after its last
+///   attempt is made dead instead;
+/// - `heartbeat`, `complete`, `fail` and `release` act only with the token of the job's
+///   current claim (even after the lease's expiry, as long as no one claimed it again)
+///   and otherwise MUST return [`StoreError::Conflict`] and change nothing;
+/// - `complete` commits the [`JobEffect`] in the same unit as the completion.
+#[cfg_attr(feature = "testing", mockall::automock)]
+#[async_trait]
+pub trait JobQueue: Send + Sync {
+    /// Enqueues jobs that no state change carries (operator commands, schedules), with
+    /// the same dedupe rule as the `jobs` parameters.
+    async fn enqueue(&self, jobs: &[NewJob]) -> Result<(), StoreError>;
+
+    /// Claims up to `request.limit` ready jobs under a lease (see the trait's contract).
+    async fn claim(&self, request: &ClaimRequest) -> Result<Vec<ClaimedJob>, StoreError>;
+
+    /// Extends a lease to `until`; returns the extended lease.
+    ///
+    /// # Errors
+    /// [`StoreError::Conflict`] when the lease was lost.
+    async fn heartbeat(
+        &self,
+        lease: &JobLease,
+        until: OffsetDateTime,
+    ) -> Result<JobLease, StoreError>;
+
+    /// Marks the job done and commits `effect`, in one unit.
+    ///
+    /// # Errors
+    /// [`StoreError::Conflict`] when the lease was lost: then neither happens.
+    async fn complete(
+        &self,
+        lease: &JobLease,
+        effect: &JobEffect,
+        now: OffsetDateTime,
+    ) -> Result<(), StoreError>;
+
+    /// Records a failed attempt: queued again at `failure.retry_at`, or dead after its
+    /// last attempt or on a permanent failure. Returns the job's new state.
+    ///
+    /// # Errors
+    /// [`StoreError::Conflict`] when the lease was lost.
+    async fn fail(
+        &self,
+        lease: &JobLease,
+        failure: &JobFailure,
+        now: OffsetDateTime,
+    ) -> Result<JobState, StoreError>;
+
+    /// Gives a job back without a verdict (a worker shutting down): queued, ready now,
+    /// and the interrupted attempt is not counted.
+    ///
+    /// # Errors
+    /// [`StoreError::Conflict`] when the lease was lost.
+    async fn release(&self, lease: &JobLease, now: OffsetDateTime) -> Result<(), StoreError>;
+
+    /// One job, in any state.
+    async fn job(&self, id: JobId) -> Result<Option<Job>, StoreError>;
+
+    /// Jobs, oldest first (by creation, then id).
+    async fn list_jobs(&self, query: &JobListQuery) -> Result<Vec<Job>, StoreError>;
+
+    /// How many jobs are in each state.
+    async fn job_counts(&self) -> Result<JobCounts, StoreError>;
+
+    /// Queues a dead job again, ready now, for one more attempt: its attempt count is
+    /// kept (the job's history) and its limit raised to one above it when reached; its
+    /// last error is kept until the next attempt.
+    ///
+    /// # Errors
+    /// [`StoreError::NotFound`] when no dead job has this id.
+    async fn retry_dead_job(&self, id: JobId, now: OffsetDateTime) -> Result<(), StoreError>;
+
+    /// A probe counter's value (0 when never incremented).
+    async fn probe_count(&self, counter: &ProbeCounter) -> Result<u64, StoreError>;
+}
+
 /// Every store port: what an application wires once.
 pub trait Store:
     TenantStore
@@ -567,22 +667,23 @@ pub trait Store:
     + LegalEntityStore
     + DocumentStore
     + EventLog
+    + JobQueue
     + SeenSignatureStore
     + IdempotencyStore
     + RefreshTokenStore
 {
 }
 
-impl<
+impl<T> Store for T where
     T: TenantStore
         + ApiKeyStore
         + LegalEntityStore
         + DocumentStore
         + EventLog
+        + JobQueue
         + SeenSignatureStore
         + IdempotencyStore
-        + RefreshTokenStore,
-> Store for T
+        + RefreshTokenStore
 {
 }
 

@@ -477,7 +477,7 @@ async fn key_of_a_child_of_an_inactive_partner_is_refused() {
     };
     world
         .store
-        .update_tenant(&inactive, &[], &[])
+        .update_tenant(&inactive, &[], &[], &[])
         .await
         .unwrap();
     assert_eq!(world.refusal(&issued).await, AuthError::TenantInactive);
@@ -1116,7 +1116,7 @@ async fn failed_enable_production_changes_nothing_and_a_retry_completes_it() {
     failing
         .expect_update_tenant()
         .times(1)
-        .returning(|_, _, _| Err(StoreError::Unexpected("connection reset".to_owned())));
+        .returning(|_, _, _, _| Err(StoreError::Unexpected("connection reset".to_owned())));
     let flaky = TenantService::new(Arc::new(failing), world.store.clone(), world.clock.clone());
     let first = flaky.enable_production(&partner, tenant.id).await;
     assert_eq!(
@@ -1841,7 +1841,7 @@ async fn store_failure_while_saving_is_an_unexpected_service_error() {
     let mut entities = MockLegalEntityStore::new();
     entities
         .expect_insert_legal_entity()
-        .returning(|_, _| Err(StoreError::Unexpected("connection reset".to_owned())));
+        .returning(|_, _, _| Err(StoreError::Unexpected("connection reset".to_owned())));
     let service =
         LegalEntityService::new(Arc::new(entities), Arc::new(ManualClock::new(fixtures::T0)));
     let caller = partner_caller();

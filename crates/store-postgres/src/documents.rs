@@ -6,6 +6,7 @@ use async_trait::async_trait;
 use einvoice_domain::environment::Environment;
 use einvoice_domain::event::EventRecord;
 use einvoice_domain::ids::{DocumentId, LegalEntityId, ProcessId, TenantId};
+use einvoice_domain::job::NewJob;
 use einvoice_domain::participant::ParticipantId;
 use einvoice_domain::ports::{
     DocumentFilter, DocumentQuery, DocumentSort, DocumentStore, Page, StoreError,
@@ -22,6 +23,7 @@ use uuid::Uuid;
 use crate::convert::{RowContext, to_i64};
 use crate::error::store_error;
 use crate::events::append_events;
+use crate::jobs::enqueue_jobs;
 use crate::list::{push_order_by, push_page, total};
 use crate::{PgStore, finish};
 
@@ -217,6 +219,7 @@ impl DocumentStore for PgStore {
         &self,
         documents: &[NewRendition],
         events: &[EventRecord],
+        jobs: &[NewJob],
     ) -> Result<(), StoreError> {
         let rows = documents
             .iter()
@@ -231,7 +234,8 @@ impl DocumentStore for PgStore {
                     .await
                     .map_err(store_error)?;
             }
-            append_events(&mut transaction, events).await
+            append_events(&mut transaction, events).await?;
+            enqueue_jobs(&mut transaction, jobs).await
         }
         .await;
         finish(transaction, result).await
@@ -321,6 +325,7 @@ impl DocumentStore for PgStore {
         document: &Rendition,
         expected_version: u64,
         events: &[EventRecord],
+        jobs: &[NewJob],
     ) -> Result<(), StoreError> {
         let row = DocumentRow::of(document)?;
         let expected_version = to_i64(expected_version, "version")?;
@@ -360,7 +365,8 @@ impl DocumentStore for PgStore {
                     StoreError::NotFound
                 });
             }
-            append_events(&mut transaction, events).await
+            append_events(&mut transaction, events).await?;
+            enqueue_jobs(&mut transaction, jobs).await
         }
         .await;
         finish(transaction, result).await

@@ -8,6 +8,7 @@ use einvoice_domain::codes::CountryCode;
 use einvoice_domain::environment::Environment;
 use einvoice_domain::event::EventRecord;
 use einvoice_domain::ids::{LegalEntityId, TenantId};
+use einvoice_domain::job::NewJob;
 use einvoice_domain::legal_entity::{LegalEntity, LegalEntityStatus, NewLegalEntity};
 use einvoice_domain::participant::ParticipantId;
 use einvoice_domain::ports::{
@@ -23,6 +24,7 @@ use uuid::Uuid;
 use crate::convert::{RowContext, metadata_json, to_i64};
 use crate::error::store_error;
 use crate::events::append_events;
+use crate::jobs::enqueue_jobs;
 use crate::list::{push_order_by, push_page, total};
 use crate::{PgStore, finish};
 
@@ -297,10 +299,12 @@ impl LegalEntityStore for PgStore {
         &self,
         entity: &LegalEntity,
         events: &[EventRecord],
+        jobs: &[NewJob],
     ) -> Result<(), StoreError> {
         let mut transaction = self.write().await?;
         let result = async {
             insert_entity(&mut transaction, entity).await?;
+            enqueue_jobs(&mut transaction, jobs).await?;
             append_events(&mut transaction, events).await
         }
         .await;
@@ -391,10 +395,12 @@ impl LegalEntityStore for PgStore {
         entity: &LegalEntity,
         expected_version: u64,
         events: &[EventRecord],
+        jobs: &[NewJob],
     ) -> Result<(), StoreError> {
         let mut transaction = self.write().await?;
         let result = async {
             update_entity(&mut transaction, entity, expected_version).await?;
+            enqueue_jobs(&mut transaction, jobs).await?;
             append_events(&mut transaction, events).await
         }
         .await;

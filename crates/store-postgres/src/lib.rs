@@ -1,6 +1,6 @@
 //! The PostgreSQL adapter of the gateway's store ports: one [`PgStore`] implements
-//! [`TenantStore`], [`ApiKeyStore`], [`LegalEntityStore`] and [`EventLog`] on one
-//! database (or one schema of it), for deployments that share a database server between
+//! [`TenantStore`], [`ApiKeyStore`], [`LegalEntityStore`], [`EventLog`] and the job queue
+//! ([`JobQueue`]) on one database (or one schema of it), for deployments that share a database server between
 //! replicas.
 //!
 //! ```no_run
@@ -49,6 +49,11 @@
 //!   [`StoreError::Conflict`] from [`StoreError::NotFound`].
 //! - **Scoped queries.** Every statement that has a tenant (or partner) in hand filters
 //!   by it, updates included.
+//! - **Jobs.** Enqueued in the transaction of the change that carries them (before its
+//!   events, whose lock is held until commit); claimed with `FOR UPDATE SKIP LOCKED`, so
+//!   workers of many processes never wait for or double-claim each other; every later
+//!   call on a job is fenced by its lease token (`src/jobs.rs`,
+//!   `migrations/0002_jobs.sql`).
 //! - **Never secrets.** API keys are stored as the token's SHA-256 and the sealed
 //!   signing secret; nothing here logs row contents, and connection errors name the
 //!   server and database but never the URL (which may hold a password).
@@ -57,6 +62,7 @@
 //! [`ApiKeyStore`]: einvoice_domain::ports::ApiKeyStore
 //! [`LegalEntityStore`]: einvoice_domain::ports::LegalEntityStore
 //! [`EventLog`]: einvoice_domain::ports::EventLog
+//! [`JobQueue`]: einvoice_domain::ports::JobQueue
 //! [`StoreError::Unexpected`]: einvoice_domain::ports::StoreError::Unexpected
 //! [`StoreError::Duplicate`]: einvoice_domain::ports::StoreError::Duplicate
 //! [`StoreError::Conflict`]: einvoice_domain::ports::StoreError::Conflict
@@ -67,6 +73,7 @@ mod convert;
 mod documents;
 mod error;
 mod events;
+mod jobs;
 mod legal_entities;
 mod list;
 mod security;

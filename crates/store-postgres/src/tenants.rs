@@ -6,6 +6,7 @@ use async_trait::async_trait;
 use einvoice_domain::codes::{CountryCode, LanguageCode};
 use einvoice_domain::event::EventRecord;
 use einvoice_domain::ids::TenantId;
+use einvoice_domain::job::NewJob;
 use einvoice_domain::legal_entity::LegalEntity;
 use einvoice_domain::participant::VatNumber;
 use einvoice_domain::ports::{
@@ -29,6 +30,7 @@ use crate::api_keys::insert_key;
 use crate::convert::{RowContext, metadata_json};
 use crate::error::store_error;
 use crate::events::append_events;
+use crate::jobs::enqueue_jobs;
 use crate::legal_entities::{insert_entity, update_entity};
 use crate::list::{push_order_by, push_page, total};
 use crate::{PgStore, finish};
@@ -334,6 +336,7 @@ impl TenantStore for PgStore {
             if let Some(key) = &insert.api_key {
                 insert_key(&mut transaction, key).await?;
             }
+            enqueue_jobs(&mut transaction, &insert.jobs).await?;
             append_events(&mut transaction, &insert.events).await
         }
         .await;
@@ -396,6 +399,7 @@ impl TenantStore for PgStore {
         tenant: &Tenant,
         new_legal_entities: &[LegalEntity],
         events: &[EventRecord],
+        jobs: &[NewJob],
     ) -> Result<(), StoreError> {
         let mut transaction = self.write().await?;
         let result = async {
@@ -403,6 +407,7 @@ impl TenantStore for PgStore {
             for entity in new_legal_entities {
                 insert_entity(&mut transaction, entity).await?;
             }
+            enqueue_jobs(&mut transaction, jobs).await?;
             append_events(&mut transaction, events).await
         }
         .await;

@@ -53,6 +53,7 @@ async fn insert_tenant(store: &PgStore, tenant: &Tenant) {
         legal_entity: None,
         api_key: None,
         events: vec![fixtures::created_event(tenant)],
+        jobs: Vec::new(),
     };
     store.insert_tenant(&insert).await.expect("insert tenant");
 }
@@ -137,6 +138,8 @@ async fn migrations_create_the_tables_in_the_urls_schema_only() {
             "documents",
             "events",
             "idempotency_keys",
+            "job_probe_counts",
+            "jobs",
             "legal_entities",
             "legal_entity_participant_ids",
             "refresh_tokens",
@@ -206,6 +209,7 @@ async fn reconnected_store_sees_the_data() {
             fixtures::created_event(&partner),
             EventRecord::legal_entity_created(&entity, &partner),
         ],
+        jobs: Vec::new(),
     };
     store.insert_tenant(&insert).await.unwrap();
     store.close().await;
@@ -235,7 +239,7 @@ async fn reconnected_store_sees_the_data() {
     // The participant id is still held after reconnecting.
     let clash = fixtures::legal_entity(&partner, Environment::Sandbox, 1, "Clash SA");
     assert_eq!(
-        reconnected.insert_legal_entity(&clash, &[]).await,
+        reconnected.insert_legal_entity(&clash, &[], &[]).await,
         Err(StoreError::Duplicate(Uniqueness::ParticipantId))
     );
 }
@@ -261,7 +265,7 @@ async fn concurrent_inserts_of_one_participant_id_let_exactly_one_win() {
                     &format!("Racer {attempt}"),
                 );
                 let event = EventRecord::legal_entity_created(&entity, &partner);
-                store.insert_legal_entity(&entity, &[event]).await
+                store.insert_legal_entity(&entity, &[event], &[]).await
             })
         })
         .collect();
@@ -299,6 +303,7 @@ async fn concurrent_inserts_of_one_tenant_code_let_exactly_one_win() {
                     tenant: child,
                     legal_entity: None,
                     api_key: None,
+                    jobs: Vec::new(),
                 };
                 store.insert_tenant(&insert).await
             })
@@ -327,7 +332,7 @@ async fn concurrent_updates_of_one_version_let_exactly_one_win() {
     let partner = fixtures::partner("Partner One");
     insert_tenant(&store, &partner).await;
     let entity = fixtures::legal_entity(&partner, Environment::Sandbox, 43, "Partner One SA");
-    store.insert_legal_entity(&entity, &[]).await.unwrap();
+    store.insert_legal_entity(&entity, &[], &[]).await.unwrap();
 
     let tasks: Vec<_> = (0..10)
         .map(|_| {
@@ -341,7 +346,7 @@ async fn concurrent_updates_of_one_version_let_exactly_one_win() {
                     .expect("allowed");
                 let event = EventRecord::legal_entity_transition(&changed, previous, &partner);
                 store
-                    .update_legal_entity(&changed, expected_version, &[event])
+                    .update_legal_entity(&changed, expected_version, &[event], &[])
                     .await
             })
         })
@@ -396,7 +401,7 @@ async fn feed_reader_during_concurrent_writes_misses_nothing() {
                     );
                     let event = EventRecord::legal_entity_created(&entity, &partner);
                     store
-                        .insert_legal_entity(&entity, &[event])
+                        .insert_legal_entity(&entity, &[event], &[])
                         .await
                         .expect("insert");
                 }
@@ -528,7 +533,7 @@ async fn unparsable_stored_value_is_unexpected() {
     let partner = fixtures::partner("Partner One");
     insert_tenant(&store, &partner).await;
     let entity = fixtures::legal_entity(&partner, Environment::Sandbox, 44, "Partner One SA");
-    store.insert_legal_entity(&entity, &[]).await.unwrap();
+    store.insert_legal_entity(&entity, &[], &[]).await.unwrap();
 
     let mut raw = raw_connection(&schema).await;
     sqlx::query("UPDATE legal_entities SET company_name = ' ' WHERE id = $1")
@@ -597,4 +602,49 @@ async fn malformed_url_is_an_invalid_url_error() {
         .await
         .unwrap_err();
     assert!(matches!(error, PgStoreError::InvalidUrl(_)), "{error:?}");
+}
+
+/// The lease test: 4 stores (pools of their own, as 4 gateway processes) with 4 tasks
+/// each on a multi-threaded runtime claim 300 jobs at once through `FOR UPDATE SKIP
+/// LOCKED`; no job is ever held by two workers, and each completes exactly once.
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn many_workers_on_many_connections_never_hold_the_same_job() {
+    use std::collections::HashSet;
+    use std::sync::{Arc, Mutex};
+
+    use einvoice_domain::job::ProbeCounter;
+    use einvoice_domain::ports::JobQueue;
+    use einvoice_domain::testing::contract::{exclusive_worker, ready_probes};
+
+    let Some(schema) = fresh_schema().await else {
+        return;
+    };
+    let first = connect_migrated(&schema).await;
+    first.enqueue(&ready_probes("lease", 300)).await.unwrap();
+    let held = Arc::new(Mutex::new(std::collections::BTreeSet::new()));
+    let mut tasks = Vec::new();
+    let mut stores = Vec::new();
+    for process in 0..4 {
+        let store = Arc::new(PgStore::connect(schema.url()).await.expect("connect"));
+        stores.push(store.clone());
+        for task in 0..4 {
+            let (store, held) = (store.clone(), held.clone());
+            tasks.push(tokio::spawn(async move {
+                exclusive_worker(&*store, &format!("p{process}-t{task}"), 3, &held).await
+            }));
+        }
+    }
+    let mut completed = Vec::new();
+    for task in tasks {
+        completed.extend(task.await.expect("worker"));
+    }
+    let unique: HashSet<_> = completed.iter().collect();
+    assert_eq!((completed.len(), unique.len()), (300, 300));
+    let counter = ProbeCounter::parse("lease").unwrap();
+    assert_eq!(first.probe_count(&counter).await.unwrap(), 300);
+    assert_eq!(first.job_counts().await.unwrap().done, 300);
+    for store in stores {
+        store.close().await;
+    }
+    first.close().await;
 }

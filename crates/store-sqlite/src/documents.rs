@@ -6,6 +6,7 @@ use async_trait::async_trait;
 use einvoice_domain::environment::Environment;
 use einvoice_domain::event::EventRecord;
 use einvoice_domain::ids::{DocumentId, LegalEntityId, ProcessId, TenantId};
+use einvoice_domain::job::NewJob;
 use einvoice_domain::participant::ParticipantId;
 use einvoice_domain::ports::{
     DocumentFilter, DocumentQuery, DocumentSort, DocumentStore, Page, StoreError,
@@ -23,6 +24,7 @@ use time::macros::format_description;
 use crate::convert::{RowContext, micros, micros_opt, to_i64};
 use crate::error::store_error;
 use crate::events::append_events;
+use crate::jobs::enqueue_jobs;
 use crate::list::{push_order_by, push_page, total};
 use crate::{SqliteStore, commit};
 
@@ -228,6 +230,7 @@ impl DocumentStore for SqliteStore {
         &self,
         documents: &[NewRendition],
         events: &[EventRecord],
+        jobs: &[NewJob],
     ) -> Result<(), StoreError> {
         let mut transaction = self.write().await?;
         for new in documents {
@@ -239,6 +242,7 @@ impl DocumentStore for SqliteStore {
                 .map_err(store_error)?;
         }
         append_events(&mut transaction, events).await?;
+        enqueue_jobs(&mut transaction, jobs).await?;
         commit(transaction).await
     }
 
@@ -322,6 +326,7 @@ impl DocumentStore for SqliteStore {
         document: &Rendition,
         expected_version: u64,
         events: &[EventRecord],
+        jobs: &[NewJob],
     ) -> Result<(), StoreError> {
         let row = DocumentRow::of(document)?;
         let mut transaction = self.write().await?;
@@ -353,6 +358,7 @@ impl DocumentStore for SqliteStore {
             });
         }
         append_events(&mut transaction, events).await?;
+        enqueue_jobs(&mut transaction, jobs).await?;
         commit(transaction).await
     }
 }

@@ -8,6 +8,7 @@ use einvoice_domain::codes::CountryCode;
 use einvoice_domain::environment::Environment;
 use einvoice_domain::event::EventRecord;
 use einvoice_domain::ids::{LegalEntityId, TenantId};
+use einvoice_domain::job::NewJob;
 use einvoice_domain::legal_entity::{LegalEntity, LegalEntityStatus, NewLegalEntity};
 use einvoice_domain::participant::ParticipantId;
 use einvoice_domain::ports::{
@@ -21,6 +22,7 @@ use sqlx::{QueryBuilder, Sqlite, SqliteConnection};
 use crate::convert::{RowContext, metadata_json, micros, micros_opt, to_i64};
 use crate::error::store_error;
 use crate::events::append_events;
+use crate::jobs::enqueue_jobs;
 use crate::list::{push_order_by, push_page, total};
 use crate::{SqliteStore, commit};
 
@@ -285,10 +287,12 @@ impl LegalEntityStore for SqliteStore {
         &self,
         entity: &LegalEntity,
         events: &[EventRecord],
+        jobs: &[NewJob],
     ) -> Result<(), StoreError> {
         let mut transaction = self.write().await?;
         insert_entity(&mut transaction, entity).await?;
         append_events(&mut transaction, events).await?;
+        enqueue_jobs(&mut transaction, jobs).await?;
         commit(transaction).await
     }
 
@@ -372,10 +376,12 @@ impl LegalEntityStore for SqliteStore {
         entity: &LegalEntity,
         expected_version: u64,
         events: &[EventRecord],
+        jobs: &[NewJob],
     ) -> Result<(), StoreError> {
         let mut transaction = self.write().await?;
         update_entity(&mut transaction, entity, expected_version).await?;
         append_events(&mut transaction, events).await?;
+        enqueue_jobs(&mut transaction, jobs).await?;
         commit(transaction).await
     }
 }

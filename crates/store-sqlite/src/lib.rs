@@ -1,6 +1,6 @@
 //! The SQLite adapter of the gateway's store ports, the embedded default: one
-//! [`SqliteStore`] implements [`TenantStore`], [`ApiKeyStore`], [`LegalEntityStore`] and
-//! [`EventLog`] on one database file.
+//! [`SqliteStore`] implements [`TenantStore`], [`ApiKeyStore`], [`LegalEntityStore`],
+//! [`EventLog`] and the job queue ([`JobQueue`]) on one database file.
 //!
 //! ```no_run
 //! # async fn wire() -> Result<(), Box<dyn std::error::Error>> {
@@ -42,6 +42,10 @@
 //! - **Storage formats.** UUIDs as hyphenated TEXT, timestamps as INTEGER unix
 //!   microseconds (read back in UTC), text in SQLite's BINARY collation (code point
 //!   order); see `migrations/0001_initial.sql`.
+//! - **Jobs.** Enqueued in the transaction of the change that carries them; claimed in a
+//!   `BEGIN IMMEDIATE` transaction (the write lock is the claim lock, also across
+//!   processes on one file); every later call on a job is fenced by its lease token
+//!   (`src/jobs.rs`, `migrations/0002_jobs.sql`).
 //! - **Never secrets.** API keys are stored as the token's SHA-256 and the sealed
 //!   signing secret; nothing here logs row contents.
 //!
@@ -49,6 +53,7 @@
 //! [`ApiKeyStore`]: einvoice_domain::ports::ApiKeyStore
 //! [`LegalEntityStore`]: einvoice_domain::ports::LegalEntityStore
 //! [`EventLog`]: einvoice_domain::ports::EventLog
+//! [`JobQueue`]: einvoice_domain::ports::JobQueue
 //! [`StoreError::Unexpected`]: einvoice_domain::ports::StoreError::Unexpected
 //! [`StoreError::Duplicate`]: einvoice_domain::ports::StoreError::Duplicate
 //! [`StoreError::Conflict`]: einvoice_domain::ports::StoreError::Conflict
@@ -59,6 +64,7 @@ mod convert;
 mod documents;
 mod error;
 mod events;
+mod jobs;
 mod legal_entities;
 mod list;
 mod security;

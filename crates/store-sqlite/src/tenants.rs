@@ -6,6 +6,7 @@ use async_trait::async_trait;
 use einvoice_domain::codes::{CountryCode, LanguageCode};
 use einvoice_domain::event::EventRecord;
 use einvoice_domain::ids::TenantId;
+use einvoice_domain::job::NewJob;
 use einvoice_domain::legal_entity::LegalEntity;
 use einvoice_domain::participant::VatNumber;
 use einvoice_domain::ports::{
@@ -27,6 +28,7 @@ use crate::api_keys::insert_key;
 use crate::convert::{RowContext, metadata_json, micros, micros_opt};
 use crate::error::store_error;
 use crate::events::append_events;
+use crate::jobs::enqueue_jobs;
 use crate::legal_entities::{insert_entity, update_entity};
 use crate::list::{push_order_by, push_page, total};
 use crate::{SqliteStore, commit};
@@ -331,6 +333,7 @@ impl TenantStore for SqliteStore {
             insert_key(&mut transaction, key).await?;
         }
         append_events(&mut transaction, &insert.events).await?;
+        enqueue_jobs(&mut transaction, &insert.jobs).await?;
         commit(transaction).await
     }
 
@@ -386,6 +389,7 @@ impl TenantStore for SqliteStore {
         tenant: &Tenant,
         new_legal_entities: &[LegalEntity],
         events: &[EventRecord],
+        jobs: &[NewJob],
     ) -> Result<(), StoreError> {
         let mut transaction = self.write().await?;
         update_row(&mut transaction, tenant).await?;
@@ -393,6 +397,7 @@ impl TenantStore for SqliteStore {
             insert_entity(&mut transaction, entity).await?;
         }
         append_events(&mut transaction, events).await?;
+        enqueue_jobs(&mut transaction, jobs).await?;
         commit(transaction).await
     }
 

@@ -36,6 +36,7 @@ async fn insert_tenant(store: &SqliteStore, tenant: &Tenant) {
         legal_entity: None,
         api_key: None,
         events: vec![fixtures::created_event(tenant)],
+        jobs: Vec::new(),
     };
     store.insert_tenant(&insert).await.expect("insert tenant");
 }
@@ -132,6 +133,7 @@ async fn reopened_store_sees_the_data() {
             fixtures::created_event(&partner),
             EventRecord::legal_entity_created(&entity, &partner),
         ],
+        jobs: Vec::new(),
     };
     store.insert_tenant(&insert).await.unwrap();
     store.close().await;
@@ -161,7 +163,7 @@ async fn reopened_store_sees_the_data() {
     // The participant id is still held after the restart.
     let clash = fixtures::legal_entity(&partner, Environment::Sandbox, 1, "Clash SA");
     assert_eq!(
-        reopened.insert_legal_entity(&clash, &[]).await,
+        reopened.insert_legal_entity(&clash, &[], &[]).await,
         Err(StoreError::Duplicate(Uniqueness::ParticipantId))
     );
 }
@@ -185,7 +187,7 @@ async fn concurrent_inserts_of_one_participant_id_let_exactly_one_win() {
                     &format!("Racer {attempt}"),
                 );
                 let event = EventRecord::legal_entity_created(&entity, &partner);
-                store.insert_legal_entity(&entity, &[event]).await
+                store.insert_legal_entity(&entity, &[event], &[]).await
             })
         })
         .collect();
@@ -221,6 +223,7 @@ async fn concurrent_inserts_of_one_tenant_code_let_exactly_one_win() {
                     tenant: child,
                     legal_entity: None,
                     api_key: None,
+                    jobs: Vec::new(),
                 };
                 store.insert_tenant(&insert).await
             })
@@ -246,7 +249,7 @@ async fn concurrent_updates_of_one_version_let_exactly_one_win() {
     let partner = fixtures::partner("Partner One");
     insert_tenant(&store, &partner).await;
     let entity = fixtures::legal_entity(&partner, Environment::Sandbox, 43, "Partner One SA");
-    store.insert_legal_entity(&entity, &[]).await.unwrap();
+    store.insert_legal_entity(&entity, &[], &[]).await.unwrap();
 
     let tasks: Vec<_> = (0..10)
         .map(|_| {
@@ -258,7 +261,7 @@ async fn concurrent_updates_of_one_version_let_exactly_one_win() {
                     .apply(Trigger::StartVerification, T0)
                     .expect("allowed");
                 store
-                    .update_legal_entity(&changed, expected_version, &[])
+                    .update_legal_entity(&changed, expected_version, &[], &[])
                     .await
             })
         })
@@ -346,7 +349,7 @@ async fn unparsable_stored_value_is_unexpected() {
     let partner = fixtures::partner("Partner One");
     insert_tenant(&store, &partner).await;
     let entity = fixtures::legal_entity(&partner, Environment::Sandbox, 44, "Partner One SA");
-    store.insert_legal_entity(&entity, &[]).await.unwrap();
+    store.insert_legal_entity(&entity, &[], &[]).await.unwrap();
 
     let url = format!("sqlite://{}", database(&dir).display());
     let mut raw = sqlx::SqliteConnection::connect(&url).await.unwrap();
@@ -366,4 +369,41 @@ async fn unparsable_stored_value_is_unexpected() {
     };
     assert!(message.contains("legal_entities.company_name"), "{message}");
     assert!(message.contains(&entity.id.to_string()), "{message}");
+}
+
+/// The lease test: 4 stores on one file (as 4 processes would open it), 4 tasks each on
+/// a multi-threaded runtime, claim 300 jobs at once; no job is ever held by two workers,
+/// and each completes exactly once.
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn many_workers_never_hold_the_same_job() {
+    use std::collections::HashSet;
+    use std::sync::{Arc, Mutex};
+
+    use einvoice_domain::job::ProbeCounter;
+    use einvoice_domain::ports::JobQueue;
+    use einvoice_domain::testing::contract::{exclusive_worker, ready_probes};
+
+    let dir = TempDir::new().unwrap();
+    let first = open_migrated(&dir).await;
+    first.enqueue(&ready_probes("lease", 300)).await.unwrap();
+    let held = Arc::new(Mutex::new(std::collections::BTreeSet::new()));
+    let mut tasks = Vec::new();
+    for process in 0..4 {
+        let store = Arc::new(SqliteStore::open(&database(&dir)).await.expect("open"));
+        for task in 0..4 {
+            let (store, held) = (store.clone(), held.clone());
+            tasks.push(tokio::spawn(async move {
+                exclusive_worker(&*store, &format!("p{process}-t{task}"), 3, &held).await
+            }));
+        }
+    }
+    let mut completed = Vec::new();
+    for task in tasks {
+        completed.extend(task.await.expect("worker"));
+    }
+    let unique: HashSet<_> = completed.iter().collect();
+    assert_eq!((completed.len(), unique.len()), (300, 300));
+    let counter = ProbeCounter::parse("lease").unwrap();
+    assert_eq!(first.probe_count(&counter).await.unwrap(), 300);
+    assert_eq!(first.job_counts().await.unwrap().done, 300);
 }

@@ -250,6 +250,7 @@ fn help_lists_every_setting_with_its_environment_variable() {
         "EINVOICE_LISTEN",
         "EINVOICE_PUBLIC_URL",
         "EINVOICE_BODY_LIMIT_BYTES",
+        "EINVOICE_DOCUMENT_BODY_LIMIT_BYTES",
         "EINVOICE_REQUEST_TIMEOUT_SECS",
         "EINVOICE_SHUTDOWN_GRACE_SECS",
         "EINVOICE_MIGRATE_ON_START",

@@ -128,6 +128,12 @@ impl TestGateway {
             trust_forwarded_for: false,
             access_token_ttl_secs: 300,
             refresh_token_ttl_secs: 86_400,
+            role: einvoice_app::config::Role::All,
+            no_workers: false,
+            worker_only: false,
+            worker_concurrency: 2,
+            job_lease_secs: 30,
+            job_poll_ms: 500,
         };
         adjust(&mut settings);
         let running = wiring::start(&global, &settings)
@@ -146,7 +152,7 @@ impl TestGateway {
         let partner_key = credentials.key.token.expose().to_owned();
         let partner_secret = credentials.key.signing_secret.expose().to_owned();
         Self {
-            base: format!("http://{}", running.addr),
+            base: format!("http://{}", running.addr.expect("the API listens")),
             secrets: std::sync::Mutex::new([(partner_key.clone(), partner_secret.clone())].into()),
             sent_signatures: std::sync::Mutex::default(),
             partner_key,
@@ -172,7 +178,10 @@ impl TestGateway {
             .await
             .expect("second gateway starts");
         assert!(running.bootstrap.is_none(), "the store is shared");
-        (format!("http://{}", running.addr), running)
+        (
+            format!("http://{}", running.addr.expect("the API listens")),
+            running,
+        )
     }
 
     /// The domain services over the gateway's own database (a second pool on the

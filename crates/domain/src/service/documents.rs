@@ -149,7 +149,7 @@ impl DocumentService {
             });
         }
         self.documents
-            .insert_documents(&renditions, &events)
+            .insert_documents(&renditions, &events, &[])
             .await?;
         Ok(Submission {
             process_id,

@@ -60,7 +60,7 @@ impl LegalEntityService {
         );
         let event = EventRecord::legal_entity_created(&entity, &acting.tenant);
         self.legal_entities
-            .insert_legal_entity(&entity, &[event])
+            .insert_legal_entity(&entity, &[event], &[])
             .await?;
         Ok(entity)
     }
@@ -117,7 +117,7 @@ impl LegalEntityService {
         entity.touch(self.clock.now());
         let event = EventRecord::legal_entity_updated(&entity, &acting.tenant);
         self.legal_entities
-            .update_legal_entity(&entity, expected_version, &[event])
+            .update_legal_entity(&entity, expected_version, &[event], &[])
             .await?;
         Ok(entity)
     }
@@ -134,7 +134,7 @@ impl LegalEntityService {
         let previous = entity.apply(trigger, self.clock.now())?;
         let event = EventRecord::legal_entity_transition(&entity, previous, &acting.tenant);
         self.legal_entities
-            .update_legal_entity(&entity, expected_version, &[event])
+            .update_legal_entity(&entity, expected_version, &[event], &[])
             .await?;
         Ok(entity)
     }

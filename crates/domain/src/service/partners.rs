@@ -106,6 +106,7 @@ impl PartnerService {
             legal_entity: None,
             api_key: Some(issued.key.clone()),
             events,
+            jobs: Vec::new(),
         };
         self.tenants.insert_tenant(&insert).await?;
         Ok((insert.tenant, issued))

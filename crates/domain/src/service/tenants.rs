@@ -250,6 +250,7 @@ impl TenantService {
             legal_entity,
             api_key: None,
             events,
+            jobs: Vec::new(),
         };
         match self.tenants.insert_tenant(&insert).await {
             Ok(()) => Ok((insert.tenant, insert.legal_entity)),
@@ -380,7 +381,9 @@ impl TenantService {
         let now = self.clock.now();
         tenant.updated_at = now;
         let event = EventRecord::tenant(TenantChange::Updated, &tenant, now);
-        self.tenants.update_tenant(&tenant, &[], &[event]).await?;
+        self.tenants
+            .update_tenant(&tenant, &[], &[event], &[])
+            .await?;
         Ok(tenant)
     }
 
@@ -430,7 +433,9 @@ impl TenantService {
         tenant.updated_at = now;
         let enabled = EventRecord::tenant(TenantChange::ProductionEnabled, &tenant, now);
         let Some(entity) = default_legal_entity(&tenant, Environment::Production, now) else {
-            self.tenants.update_tenant(&tenant, &[], &[enabled]).await?;
+            self.tenants
+                .update_tenant(&tenant, &[], &[enabled], &[])
+                .await?;
             return Ok(tenant);
         };
         let created = EventRecord::legal_entity_created(&entity, &tenant);
@@ -440,6 +445,7 @@ impl TenantService {
                 &tenant,
                 std::slice::from_ref(&entity),
                 &[enabled.clone(), created],
+                &[],
             )
             .await
         {
@@ -448,7 +454,9 @@ impl TenantService {
             // production is enabled all the same, without a default entity; the partner
             // can create the tenant's entities explicitly.
             Err(StoreError::Duplicate(Uniqueness::ParticipantId)) => {
-                self.tenants.update_tenant(&tenant, &[], &[enabled]).await?;
+                self.tenants
+                    .update_tenant(&tenant, &[], &[enabled], &[])
+                    .await?;
             }
             Err(error) => return Err(error.into()),
         }

@@ -10,14 +10,18 @@ use time::OffsetDateTime;
 use crate::api_key::{ApiKey, ApiKeyStatus, KeyHash};
 use crate::environment::Environment;
 use crate::event::{EventRecord, StoredEvent};
-use crate::ids::{ApiKeyId, DocumentId, LegalEntityId, TenantId};
+use crate::ids::{ApiKeyId, DocumentId, JobId, LegalEntityId, TenantId};
+use crate::job::{
+    ClaimRequest, ClaimedJob, Job, JobCounts, JobEffect, JobFailure, JobLease, JobListQuery,
+    JobState, NewJob, ProbeCounter, stored_error,
+};
 use crate::legal_entity::LegalEntity;
 use crate::ports::{
     ApiKeyQuery, ApiKeySort, ApiKeyStore, Direction, DocumentQuery, DocumentSort, DocumentStore,
-    EventLog, EventQuery, IdempotencyScope, IdempotencyStore, LegalEntityQuery, LegalEntitySort,
-    LegalEntityStore, Page, RefreshToken, RefreshTokenStore, RefreshUse, Reservation,
-    SeenSignatureStore, SortKey, StoreError, StoredResponse, TenantInsert, TenantQuery, TenantSort,
-    TenantStore, TokenHash, Uniqueness, VersionedEntity,
+    EventLog, EventQuery, IdempotencyScope, IdempotencyStore, JobQueue, LegalEntityQuery,
+    LegalEntitySort, LegalEntityStore, Page, RefreshToken, RefreshTokenStore, RefreshUse,
+    Reservation, SeenSignatureStore, SortKey, StoreError, StoredResponse, TenantInsert,
+    TenantQuery, TenantSort, TenantStore, TokenHash, Uniqueness, VersionedEntity,
 };
 use crate::rendition::{NewRendition, Rendition};
 use crate::tenant::{Tenant, TenantKind};
@@ -32,6 +36,15 @@ struct State {
     seen_signatures: HashMap<(ApiKeyId, [u8; 32]), OffsetDateTime>,
     idempotency: HashMap<IdempotencyScope, IdempotencyEntry>,
     refresh_tokens: HashMap<TokenHash, RefreshEntry>,
+    jobs: BTreeMap<JobId, StoredJob>,
+    probe_counts: BTreeMap<ProbeCounter, u64>,
+}
+
+/// A job and the token of its current claim.
+#[derive(Debug, Clone)]
+struct StoredJob {
+    job: Job,
+    lease_token: Option<uuid::Uuid>,
 }
 
 #[derive(Debug)]
@@ -104,6 +117,52 @@ impl State {
         })
     }
 
+    fn enqueue(&mut self, jobs: &[NewJob]) {
+        for new in jobs {
+            let duplicate = new.dedupe_key.as_ref().is_some_and(|key| {
+                self.jobs.values().any(|stored| {
+                    stored.job.payload.kind() == new.payload.kind()
+                        && stored.job.dedupe_key.as_ref() == Some(key)
+                })
+            });
+            if duplicate || self.jobs.contains_key(&new.id) {
+                continue;
+            }
+            let job = Job {
+                id: new.id,
+                payload: new.payload.clone(),
+                state: JobState::Queued,
+                attempts: 0,
+                max_attempts: new.max_attempts.max(1),
+                run_at: new.run_at,
+                dedupe_key: new.dedupe_key.clone(),
+                worker: None,
+                lease_expires_at: None,
+                last_error: None,
+                created_at: new.created_at,
+                updated_at: new.created_at,
+                finished_at: None,
+            };
+            self.jobs.insert(
+                new.id,
+                StoredJob {
+                    job,
+                    lease_token: None,
+                },
+            );
+        }
+    }
+
+    /// The running job held by `lease`.
+    fn leased(&mut self, lease: &JobLease) -> Result<&mut StoredJob, StoreError> {
+        self.jobs
+            .get_mut(&lease.job_id)
+            .filter(|stored| {
+                stored.job.state == JobState::Running && stored.lease_token == Some(lease.token)
+            })
+            .ok_or(StoreError::Conflict)
+    }
+
     fn append(&mut self, events: &[EventRecord]) {
         for record in events {
             let sequence = self.events.len() as u64 + 1;
@@ -169,6 +228,7 @@ impl TenantStore for InMemoryStore {
             .tenants
             .insert(insert.tenant.id, insert.tenant.clone());
         state.append(&insert.events);
+        state.enqueue(&insert.jobs);
         Ok(())
     }
 
@@ -217,6 +277,7 @@ impl TenantStore for InMemoryStore {
         tenant: &Tenant,
         new_legal_entities: &[LegalEntity],
         events: &[EventRecord],
+        jobs: &[NewJob],
     ) -> Result<(), StoreError> {
         let mut state = self.state();
         if state
@@ -245,6 +306,7 @@ impl TenantStore for InMemoryStore {
         }
         state.tenants.insert(tenant.id, tenant.clone());
         state.append(events);
+        state.enqueue(jobs);
         Ok(())
     }
 
@@ -373,6 +435,7 @@ impl LegalEntityStore for InMemoryStore {
         &self,
         entity: &LegalEntity,
         events: &[EventRecord],
+        jobs: &[NewJob],
     ) -> Result<(), StoreError> {
         let mut state = self.state();
         if state.participant_ids_taken(entity) {
@@ -380,6 +443,7 @@ impl LegalEntityStore for InMemoryStore {
         }
         state.legal_entities.insert(entity.id, entity.clone());
         state.append(events);
+        state.enqueue(jobs);
         Ok(())
     }
 
@@ -460,6 +524,7 @@ impl LegalEntityStore for InMemoryStore {
         entity: &LegalEntity,
         expected_version: u64,
         events: &[EventRecord],
+        jobs: &[NewJob],
     ) -> Result<(), StoreError> {
         let mut state = self.state();
         match state.legal_entities.get(&entity.id) {
@@ -474,6 +539,7 @@ impl LegalEntityStore for InMemoryStore {
         }
         state.legal_entities.insert(entity.id, entity.clone());
         state.append(events);
+        state.enqueue(jobs);
         Ok(())
     }
 }
@@ -484,6 +550,7 @@ impl DocumentStore for InMemoryStore {
         &self,
         documents: &[NewRendition],
         events: &[EventRecord],
+        jobs: &[NewJob],
     ) -> Result<(), StoreError> {
         let mut state = self.state();
         if documents
@@ -499,6 +566,7 @@ impl DocumentStore for InMemoryStore {
             );
         }
         state.append(events);
+        state.enqueue(jobs);
         Ok(())
     }
 
@@ -575,6 +643,7 @@ impl DocumentStore for InMemoryStore {
         document: &Rendition,
         expected_version: u64,
         events: &[EventRecord],
+        jobs: &[NewJob],
     ) -> Result<(), StoreError> {
         let mut state = self.state();
         let Some((stored, _)) = state.documents.get_mut(&document.id) else {
@@ -585,6 +654,7 @@ impl DocumentStore for InMemoryStore {
         }
         *stored = document.clone();
         state.append(events);
+        state.enqueue(jobs);
         Ok(())
     }
 }
@@ -606,6 +676,201 @@ impl EventLog for InMemoryStore {
             .take(query.limit as usize)
             .cloned()
             .collect())
+    }
+}
+
+#[async_trait]
+impl JobQueue for InMemoryStore {
+    async fn enqueue(&self, jobs: &[NewJob]) -> Result<(), StoreError> {
+        self.state().enqueue(jobs);
+        Ok(())
+    }
+
+    async fn claim(&self, request: &ClaimRequest) -> Result<Vec<ClaimedJob>, StoreError> {
+        let mut state = self.state();
+        let now = request.now;
+        let expired = |job: &Job| {
+            job.state == JobState::Running && job.lease_expires_at.is_some_and(|at| at <= now)
+        };
+        for stored in state.jobs.values_mut() {
+            let job = &mut stored.job;
+            if expired(job) && job.attempts >= job.max_attempts {
+                job.state = JobState::Dead;
+                job.last_error = Some(format!(
+                    "the lease of worker {} expired during the last attempt",
+                    job.worker.as_ref().map_or("?", |worker| worker.as_str())
+                ));
+                job.lease_expires_at = None;
+                job.finished_at = Some(now);
+                job.updated_at = now;
+                stored.lease_token = None;
+            }
+        }
+        let mut ready: Vec<(OffsetDateTime, JobId)> = state
+            .jobs
+            .values()
+            .map(|stored| &stored.job)
+            .filter(|job| {
+                request.kinds.contains(&job.payload.kind())
+                    && ((job.state == JobState::Queued && job.run_at <= now) || expired(job))
+            })
+            .map(|job| (job.run_at, job.id))
+            .collect();
+        ready.sort();
+        let token = uuid::Uuid::new_v4();
+        let expires_at = now + request.lease_for;
+        let mut claimed = Vec::new();
+        for (_, id) in ready.into_iter().take(request.limit as usize) {
+            let Some(stored) = state.jobs.get_mut(&id) else {
+                continue;
+            };
+            let job = &mut stored.job;
+            let reclaimed = job.state == JobState::Running;
+            job.state = JobState::Running;
+            job.attempts += 1;
+            job.worker = Some(request.worker.clone());
+            job.lease_expires_at = Some(expires_at);
+            job.updated_at = now;
+            stored.lease_token = Some(token);
+            claimed.push(ClaimedJob {
+                payload: job.payload.clone(),
+                attempt: job.attempts,
+                max_attempts: job.max_attempts,
+                reclaimed,
+                lease: JobLease {
+                    job_id: id,
+                    token,
+                    worker: request.worker.clone(),
+                    expires_at,
+                },
+            });
+        }
+        Ok(claimed)
+    }
+
+    async fn heartbeat(
+        &self,
+        lease: &JobLease,
+        until: OffsetDateTime,
+    ) -> Result<JobLease, StoreError> {
+        let mut state = self.state();
+        let stored = state.leased(lease)?;
+        stored.job.lease_expires_at = Some(until);
+        Ok(JobLease {
+            expires_at: until,
+            ..lease.clone()
+        })
+    }
+
+    async fn complete(
+        &self,
+        lease: &JobLease,
+        effect: &JobEffect,
+        now: OffsetDateTime,
+    ) -> Result<(), StoreError> {
+        let mut state = self.state();
+        let stored = state.leased(lease)?;
+        stored.job.state = JobState::Done;
+        stored.job.lease_expires_at = None;
+        stored.job.finished_at = Some(now);
+        stored.job.updated_at = now;
+        stored.lease_token = None;
+        match effect {
+            JobEffect::None => {}
+            JobEffect::CountProbe(counter) => {
+                *state.probe_counts.entry(counter.clone()).or_default() += 1;
+            }
+        }
+        Ok(())
+    }
+
+    async fn fail(
+        &self,
+        lease: &JobLease,
+        failure: &JobFailure,
+        now: OffsetDateTime,
+    ) -> Result<JobState, StoreError> {
+        let mut state = self.state();
+        let stored = state.leased(lease)?;
+        let job = &mut stored.job;
+        job.last_error = Some(stored_error(&failure.error));
+        job.lease_expires_at = None;
+        job.updated_at = now;
+        stored.lease_token = None;
+        match failure.retry_at {
+            Some(retry_at) if job.attempts < job.max_attempts => {
+                job.state = JobState::Queued;
+                job.run_at = retry_at;
+            }
+            _ => {
+                job.state = JobState::Dead;
+                job.finished_at = Some(now);
+            }
+        }
+        Ok(job.state)
+    }
+
+    async fn release(&self, lease: &JobLease, now: OffsetDateTime) -> Result<(), StoreError> {
+        let mut state = self.state();
+        let stored = state.leased(lease)?;
+        let job = &mut stored.job;
+        job.state = JobState::Queued;
+        job.attempts = job.attempts.saturating_sub(1);
+        job.run_at = now;
+        job.lease_expires_at = None;
+        job.updated_at = now;
+        stored.lease_token = None;
+        Ok(())
+    }
+
+    async fn job(&self, id: JobId) -> Result<Option<Job>, StoreError> {
+        Ok(self.state().jobs.get(&id).map(|stored| stored.job.clone()))
+    }
+
+    async fn list_jobs(&self, query: &JobListQuery) -> Result<Vec<Job>, StoreError> {
+        let mut jobs: Vec<Job> = self
+            .state()
+            .jobs
+            .values()
+            .map(|stored| stored.job.clone())
+            .filter(|job| query.state.is_none_or(|state| job.state == state))
+            .collect();
+        jobs.sort_by(|a, b| a.created_at.cmp(&b.created_at).then(a.id.cmp(&b.id)));
+        jobs.truncate(query.limit as usize);
+        Ok(jobs)
+    }
+
+    async fn job_counts(&self) -> Result<JobCounts, StoreError> {
+        let mut counts = JobCounts::default();
+        for stored in self.state().jobs.values() {
+            match stored.job.state {
+                JobState::Queued => counts.queued += 1,
+                JobState::Running => counts.running += 1,
+                JobState::Done => counts.done += 1,
+                JobState::Dead => counts.dead += 1,
+            }
+        }
+        Ok(counts)
+    }
+
+    async fn retry_dead_job(&self, id: JobId, now: OffsetDateTime) -> Result<(), StoreError> {
+        let mut state = self.state();
+        let stored = state
+            .jobs
+            .get_mut(&id)
+            .filter(|stored| stored.job.state == JobState::Dead)
+            .ok_or(StoreError::NotFound)?;
+        let job = &mut stored.job;
+        job.state = JobState::Queued;
+        job.max_attempts = job.max_attempts.max(job.attempts + 1);
+        job.run_at = now;
+        job.finished_at = None;
+        job.updated_at = now;
+        Ok(())
+    }
+
+    async fn probe_count(&self, counter: &ProbeCounter) -> Result<u64, StoreError> {
+        Ok(self.state().probe_counts.get(counter).copied().unwrap_or(0))
     }
 }
 

@@ -9,8 +9,8 @@ mod in_memory;
 pub use in_memory::InMemoryStore;
 
 pub use crate::ports::{
-    MockApiKeyStore, MockDocumentStore, MockEventLog, MockLegalEntityStore, MockRenderer,
-    MockTenantStore,
+    MockApiKeyStore, MockDocumentStore, MockEventLog, MockJobQueue, MockLegalEntityStore,
+    MockRenderer, MockTenantStore,
 };
 
 use std::sync::Mutex;

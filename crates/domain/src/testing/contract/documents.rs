@@ -81,7 +81,7 @@ pub async fn documents_round_trip_with_content_and_events<S: Store>(store: &S) {
         .map(|document| EventRecord::document_status(document, None, partner.id))
         .collect();
     store
-        .insert_documents(&[new(&first), new(&second)], &events)
+        .insert_documents(&[new(&first), new(&second)], &events, &[])
         .await
         .expect("insert");
     for document in [&first, &second] {
@@ -118,7 +118,7 @@ pub async fn documents_are_scoped_by_tenant_and_environment<S: Store>(store: &S)
     super::insert_tenant(store, &other).await;
     let document = rendition(&child, Environment::Sandbox, ProcessId::new(), 1);
     store
-        .insert_documents(&[new(&document)], &[])
+        .insert_documents(&[new(&document)], &[], &[])
         .await
         .unwrap();
 
@@ -154,7 +154,7 @@ pub async fn document_insert_is_atomic<S: Store>(store: &S) {
     let process = ProcessId::new();
     let existing = rendition(&child, Environment::Sandbox, process, 1);
     store
-        .insert_documents(&[new(&existing)], &[])
+        .insert_documents(&[new(&existing)], &[], &[])
         .await
         .unwrap();
     let before = all_events(store, &partner).await.len();
@@ -162,7 +162,7 @@ pub async fn document_insert_is_atomic<S: Store>(store: &S) {
     let fresh = rendition(&child, Environment::Sandbox, process, 2);
     let event = EventRecord::document_status(&fresh, None, partner.id);
     let result = store
-        .insert_documents(&[new(&fresh), new(&existing)], &[event])
+        .insert_documents(&[new(&fresh), new(&existing)], &[event], &[])
         .await;
     assert!(result.is_err(), "a duplicate document id must fail");
     assert_eq!(
@@ -181,7 +181,7 @@ pub async fn document_updates_check_the_version<S: Store>(store: &S) {
     let (partner, child) = partner_with_child(store).await;
     let mut document = rendition(&child, Environment::Sandbox, ProcessId::new(), 1);
     store
-        .insert_documents(&[new(&document)], &[])
+        .insert_documents(&[new(&document)], &[], &[])
         .await
         .unwrap();
     let stale = document.clone();
@@ -204,7 +204,7 @@ pub async fn document_updates_check_the_version<S: Store>(store: &S) {
         .unwrap();
     let event = EventRecord::document_status(&document, Some(&previous), partner.id);
     store
-        .update_document(&document, read_version, &[event])
+        .update_document(&document, read_version, &[event], &[])
         .await
         .expect("update");
     let read = store
@@ -229,13 +229,15 @@ pub async fn document_updates_check_the_version<S: Store>(store: &S) {
     late.apply(DocumentTrigger::ValidationPassed, T0 + Duration::minutes(9))
         .unwrap();
     assert_eq!(
-        store.update_document(&late, stale.version(), &[]).await,
+        store
+            .update_document(&late, stale.version(), &[], &[])
+            .await,
         Err(StoreError::Conflict)
     );
     let unknown = rendition(&child, Environment::Sandbox, ProcessId::new(), 1);
     assert_eq!(
         store
-            .update_document(&unknown, unknown.version(), &[])
+            .update_document(&unknown, unknown.version(), &[], &[])
             .await,
         Err(StoreError::NotFound)
     );
@@ -271,7 +273,7 @@ pub async fn list_documents_filters_sorts_and_pages<S: Store>(store: &S) {
                 .unwrap();
         }
         store
-            .insert_documents(&[new(&document)], &[])
+            .insert_documents(&[new(&document)], &[], &[])
             .await
             .unwrap();
         all.push(document);

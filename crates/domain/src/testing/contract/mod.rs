@@ -9,6 +9,10 @@
 //! einvoice_domain::store_contract!(support::fresh_store().await); // a Box or guard
 //! ```
 
+mod jobs;
+
+pub use jobs::*;
+
 use time::Duration;
 
 use crate::api_key::ApiKeyStatus;
@@ -76,6 +80,18 @@ macro_rules! store_contract {
             document_insert_is_atomic,
             document_updates_check_the_version,
             list_documents_filters_sorts_and_pages,
+            enqueued_job_is_claimed_once_under_a_lease,
+            claim_takes_ready_jobs_in_order_up_to_the_limit,
+            jobs_commit_with_their_state_change,
+            dedupe_key_makes_enqueue_idempotent,
+            completion_commits_its_effect_once,
+            expired_lease_is_reclaimed_and_the_old_holder_fenced,
+            heartbeat_extends_the_lease,
+            failures_back_off_then_dead_letter,
+            permanent_failure_is_dead_at_once,
+            lease_expiry_after_the_last_attempt_is_dead,
+            release_requeues_without_counting_the_attempt,
+            concurrent_claims_never_share_a_job,
             signatures_are_remembered_once_until_they_expire,
             concurrent_signature_records_accept_one,
             idempotency_key_reserves_replays_and_refuses_mismatches,
@@ -123,6 +139,7 @@ async fn insert_tenant<S: Store>(store: &S, tenant: &Tenant) {
         legal_entity: None,
         api_key: None,
         events: vec![fixtures::created_event(tenant)],
+        jobs: Vec::new(),
     };
     store.insert_tenant(&insert).await.expect("insert tenant");
 }
@@ -191,6 +208,7 @@ pub async fn tenant_insert_saves_entity_and_key_with_it<S: Store>(store: &S) {
         legal_entity: Some(entity.clone()),
         api_key: Some(key.clone()),
         events: vec![fixtures::created_event(&partner)],
+        jobs: Vec::new(),
     };
     store.insert_tenant(&insert).await.unwrap();
     assert_eq!(
@@ -214,6 +232,7 @@ pub async fn duplicate_tenant_code_under_one_partner_writes_nothing<S: Store>(st
         legal_entity: Some(entity.clone()),
         api_key: None,
         events: vec![fixtures::created_event(&twin)],
+        jobs: Vec::new(),
     };
     assert_eq!(
         store.insert_tenant(&insert).await,
@@ -254,7 +273,7 @@ pub async fn deleted_tenant_frees_its_code<S: Store>(store: &S) {
 pub async fn taken_participant_id_fails_the_whole_tenant_insert<S: Store>(store: &S) {
     let (partner, child) = partner_with_child(store).await;
     let entity = fixtures::legal_entity(&child, Environment::Sandbox, 5, "Kunde GmbH");
-    store.insert_legal_entity(&entity, &[]).await.unwrap();
+    store.insert_legal_entity(&entity, &[], &[]).await.unwrap();
     let newcomer = fixtures::child(&partner, "Newcomer SA", T0);
     let clash = fixtures::legal_entity(&newcomer, Environment::Sandbox, 5, "Newcomer SA");
     let insert = TenantInsert {
@@ -262,6 +281,7 @@ pub async fn taken_participant_id_fails_the_whole_tenant_insert<S: Store>(store:
         legal_entity: Some(clash),
         api_key: None,
         events: vec![fixtures::created_event(&newcomer)],
+        jobs: Vec::new(),
     };
     assert_eq!(
         store.insert_tenant(&insert).await,
@@ -358,7 +378,7 @@ pub async fn update_tenant_persists_and_checks_code<S: Store>(store: &S) {
     child.updated_at = T0 + Duration::minutes(5);
     let event = EventRecord::tenant(TenantChange::Updated, &child, child.updated_at);
     store
-        .update_tenant(&child, &[], std::slice::from_ref(&event))
+        .update_tenant(&child, &[], std::slice::from_ref(&event), &[])
         .await
         .unwrap();
     assert_eq!(store.tenant(child.id).await.unwrap(), Some(child.clone()));
@@ -366,7 +386,7 @@ pub async fn update_tenant_persists_and_checks_code<S: Store>(store: &S) {
 
     child.code = TenantCode::parse("SIBLING-SA").unwrap();
     assert_eq!(
-        store.update_tenant(&child, &[], &[]).await,
+        store.update_tenant(&child, &[], &[], &[]).await,
         Err(StoreError::Duplicate(Uniqueness::TenantCode))
     );
 }
@@ -379,7 +399,7 @@ pub async fn update_tenant_saves_new_entities_atomically<S: Store>(store: &S) {
     let entity = fixtures::legal_entity(&child, Environment::Production, 50, "Kunde GmbH");
     let events = [EventRecord::legal_entity_created(&entity, &child)];
     store
-        .update_tenant(&child, std::slice::from_ref(&entity), &events)
+        .update_tenant(&child, std::slice::from_ref(&entity), &events, &[])
         .await
         .unwrap();
     assert_eq!(store.tenant(child.id).await.unwrap(), Some(child.clone()));
@@ -402,6 +422,7 @@ pub async fn update_tenant_saves_new_entities_atomically<S: Store>(store: &S) {
             &changed,
             std::slice::from_ref(&clash),
             &[EventRecord::legal_entity_created(&clash, &sibling)],
+            &[],
         )
         .await;
     assert_eq!(
@@ -416,7 +437,7 @@ pub async fn update_tenant_saves_new_entities_atomically<S: Store>(store: &S) {
 pub async fn update_of_unknown_tenant_is_not_found<S: Store>(store: &S) {
     let partner = fixtures::partner("Ghost");
     assert_eq!(
-        store.update_tenant(&partner, &[], &[]).await,
+        store.update_tenant(&partner, &[], &[], &[]).await,
         Err(StoreError::NotFound)
     );
 }
@@ -425,7 +446,7 @@ pub async fn update_of_unknown_tenant_is_not_found<S: Store>(store: &S) {
 pub async fn delete_tenant_hides_it_and_archives_its_entities<S: Store>(store: &S) {
     let (partner, mut child) = partner_with_child(store).await;
     let entity = fixtures::legal_entity(&child, Environment::Sandbox, 3, "Kunde GmbH");
-    store.insert_legal_entity(&entity, &[]).await.unwrap();
+    store.insert_legal_entity(&entity, &[], &[]).await.unwrap();
     let mut archived = entity.clone();
     let later = T0 + Duration::hours(1);
     let previous = archived.apply(Trigger::Archive, later).unwrap();
@@ -462,11 +483,11 @@ pub async fn delete_tenant_hides_it_and_archives_its_entities<S: Store>(store: &
 pub async fn delete_tenant_with_stale_entity_changes_nothing<S: Store>(store: &S) {
     let (partner, mut child) = partner_with_child(store).await;
     let entity = fixtures::legal_entity(&child, Environment::Sandbox, 3, "Kunde GmbH");
-    store.insert_legal_entity(&entity, &[]).await.unwrap();
+    store.insert_legal_entity(&entity, &[], &[]).await.unwrap();
     let mut concurrently = entity.clone();
     concurrently.apply(Trigger::StartVerification, T0).unwrap();
     store
-        .update_legal_entity(&concurrently, entity.version(), &[])
+        .update_legal_entity(&concurrently, entity.version(), &[], &[])
         .await
         .unwrap();
 
@@ -638,7 +659,7 @@ pub async fn legal_entity_round_trips_with_status_data<S: Store>(store: &S) {
     let mut entity = fixtures::legal_entity(&child, Environment::Production, 11, "Kunde GmbH");
     entity.external_id = Some(ExternalId::parse("customer_8412").unwrap());
     entity.metadata = Metadata::parse([("k".to_owned(), "v".to_owned())].into()).unwrap();
-    store.insert_legal_entity(&entity, &[]).await.unwrap();
+    store.insert_legal_entity(&entity, &[], &[]).await.unwrap();
     assert_eq!(
         store
             .legal_entity(child.id, Environment::Production, entity.id)
@@ -660,7 +681,7 @@ pub async fn legal_entity_round_trips_with_status_data<S: Store>(store: &S) {
         let expected_version = entity.version();
         entity.apply(trigger, T0).unwrap();
         store
-            .update_legal_entity(&entity, expected_version, &[])
+            .update_legal_entity(&entity, expected_version, &[], &[])
             .await
             .unwrap();
         let stored = store
@@ -675,7 +696,7 @@ pub async fn legal_entity_round_trips_with_status_data<S: Store>(store: &S) {
 pub async fn legal_entity_is_scoped_by_tenant_and_environment<S: Store>(store: &S) {
     let (partner, child) = partner_with_child(store).await;
     let entity = fixtures::legal_entity(&child, Environment::Sandbox, 12, "Kunde GmbH");
-    store.insert_legal_entity(&entity, &[]).await.unwrap();
+    store.insert_legal_entity(&entity, &[], &[]).await.unwrap();
     assert_eq!(
         store
             .legal_entity(partner.id, Environment::Sandbox, entity.id)
@@ -713,24 +734,27 @@ pub async fn legal_entity_is_scoped_by_tenant_and_environment<S: Store>(store: &
 pub async fn participant_id_is_unique_per_environment<S: Store>(store: &S) {
     let (partner, child) = partner_with_child(store).await;
     let first = fixtures::legal_entity(&child, Environment::Sandbox, 13, "Kunde GmbH");
-    store.insert_legal_entity(&first, &[]).await.unwrap();
+    store.insert_legal_entity(&first, &[], &[]).await.unwrap();
     let clash = fixtures::legal_entity(&partner, Environment::Sandbox, 13, "Other SA");
     let events_before = all_events(store, &partner).await.len();
     let event = EventRecord::legal_entity_created(&clash, &partner);
     assert_eq!(
-        store.insert_legal_entity(&clash, &[event]).await,
+        store.insert_legal_entity(&clash, &[event], &[]).await,
         Err(StoreError::Duplicate(Uniqueness::ParticipantId))
     );
     assert_eq!(all_events(store, &partner).await.len(), events_before);
     let production = fixtures::legal_entity(&partner, Environment::Production, 13, "Other SA");
-    store.insert_legal_entity(&production, &[]).await.unwrap();
+    store
+        .insert_legal_entity(&production, &[], &[])
+        .await
+        .unwrap();
 }
 
 /// The VAT id derived from a primary id (BE 0208 -> 9925) is also unique.
 pub async fn derived_vat_id_counts_for_uniqueness<S: Store>(store: &S) {
     let (_, child) = partner_with_child(store).await;
     let first = fixtures::legal_entity(&child, Environment::Sandbox, 14, "Kunde GmbH");
-    store.insert_legal_entity(&first, &[]).await.unwrap();
+    store.insert_legal_entity(&first, &[], &[]).await.unwrap();
     let derived = first
         .participant_ids()
         .into_iter()
@@ -739,7 +763,7 @@ pub async fn derived_vat_id_counts_for_uniqueness<S: Store>(store: &S) {
     let mut clash = fixtures::legal_entity(&child, Environment::Sandbox, 99, "Kunde VAT");
     clash.identifier = derived;
     assert_eq!(
-        store.insert_legal_entity(&clash, &[]).await,
+        store.insert_legal_entity(&clash, &[], &[]).await,
         Err(StoreError::Duplicate(Uniqueness::ParticipantId))
     );
 }
@@ -748,26 +772,29 @@ pub async fn derived_vat_id_counts_for_uniqueness<S: Store>(store: &S) {
 pub async fn archiving_frees_participant_ids<S: Store>(store: &S) {
     let (_, child) = partner_with_child(store).await;
     let mut first = fixtures::legal_entity(&child, Environment::Sandbox, 15, "Kunde GmbH");
-    store.insert_legal_entity(&first, &[]).await.unwrap();
+    store.insert_legal_entity(&first, &[], &[]).await.unwrap();
     let expected_version = first.version();
     first.apply(Trigger::Archive, T0).unwrap();
     store
-        .update_legal_entity(&first, expected_version, &[])
+        .update_legal_entity(&first, expected_version, &[], &[])
         .await
         .unwrap();
     let successor = fixtures::legal_entity(&child, Environment::Sandbox, 15, "Kunde GmbH");
-    store.insert_legal_entity(&successor, &[]).await.unwrap();
+    store
+        .insert_legal_entity(&successor, &[], &[])
+        .await
+        .unwrap();
 }
 
 /// A write based on an old version is refused and writes no event.
 pub async fn stale_legal_entity_update_conflicts<S: Store>(store: &S) {
     let (partner, child) = partner_with_child(store).await;
     let entity = fixtures::legal_entity(&child, Environment::Sandbox, 16, "Kunde GmbH");
-    store.insert_legal_entity(&entity, &[]).await.unwrap();
+    store.insert_legal_entity(&entity, &[], &[]).await.unwrap();
     let mut first = entity.clone();
     first.apply(Trigger::StartVerification, T0).unwrap();
     store
-        .update_legal_entity(&first, entity.version(), &[])
+        .update_legal_entity(&first, entity.version(), &[], &[])
         .await
         .unwrap();
     let mut second = entity.clone();
@@ -776,14 +803,14 @@ pub async fn stale_legal_entity_update_conflicts<S: Store>(store: &S) {
     let event = EventRecord::legal_entity_transition(&second, entity.status(), &child);
     assert_eq!(
         store
-            .update_legal_entity(&second, entity.version(), &[event])
+            .update_legal_entity(&second, entity.version(), &[event], &[])
             .await,
         Err(StoreError::Conflict)
     );
     assert_eq!(all_events(store, &partner).await.len(), before);
     let unknown = fixtures::legal_entity(&child, Environment::Sandbox, 17, "Nobody");
     assert_eq!(
-        store.update_legal_entity(&unknown, 1, &[]).await,
+        store.update_legal_entity(&unknown, 1, &[], &[]).await,
         Err(StoreError::NotFound)
     );
 }
@@ -795,13 +822,13 @@ pub async fn list_legal_entities_filters_sorts_and_pages<S: Store>(store: &S) {
     for (seed, name) in [(20, "Bravo"), (21, "Alpha"), (22, "Charlie")] {
         let mut entity = fixtures::legal_entity(&child, Environment::Sandbox, seed, name);
         entity.external_id = Some(ExternalId::parse(&format!("ext-{seed}")).unwrap());
-        store.insert_legal_entity(&entity, &[]).await.unwrap();
+        store.insert_legal_entity(&entity, &[], &[]).await.unwrap();
         created.push(entity);
     }
     let mut verifying = created[2].clone();
     verifying.apply(Trigger::StartVerification, T0).unwrap();
     store
-        .update_legal_entity(&verifying, created[2].version(), &[])
+        .update_legal_entity(&verifying, created[2].version(), &[], &[])
         .await
         .unwrap();
 
@@ -874,12 +901,12 @@ pub async fn live_legal_entities_skip_archived<S: Store>(store: &S) {
     let production = fixtures::legal_entity(&child, Environment::Production, 31, "Kunde GmbH");
     let mut archived = fixtures::legal_entity(&child, Environment::Sandbox, 32, "Old GmbH");
     for entity in [&sandbox, &production, &archived] {
-        store.insert_legal_entity(entity, &[]).await.unwrap();
+        store.insert_legal_entity(entity, &[], &[]).await.unwrap();
     }
     let version = archived.version();
     archived.apply(Trigger::Archive, T0).unwrap();
     store
-        .update_legal_entity(&archived, version, &[])
+        .update_legal_entity(&archived, version, &[], &[])
         .await
         .unwrap();
     let mut live: Vec<_> = store
@@ -905,6 +932,7 @@ pub async fn events_are_ordered_and_scoped_by_partner<S: Store>(store: &S) {
         .insert_legal_entity(
             &entity,
             &[EventRecord::legal_entity_created(&entity, &child)],
+            &[],
         )
         .await
         .unwrap();
