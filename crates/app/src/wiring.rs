@@ -13,8 +13,8 @@ use einvoice_domain::job::JobKind;
 use einvoice_domain::ports::{JobQueue, Store};
 use einvoice_domain::secret::MasterKey;
 use einvoice_domain::service::{
-    ApiKeyService, DocumentService, IdempotencyService, LegalEntityService, PartnerService,
-    SignatureService, TenantService, TokenLifetimes, TokenService,
+    ApiKeyService, DocumentService, EventService, IdempotencyService, LegalEntityService,
+    PartnerService, SignatureService, TenantService, TokenLifetimes, TokenService,
 };
 use einvoice_domain::tenant::Tenant;
 use einvoice_http_axum::security::jwt::JwtCodec;
@@ -246,6 +246,8 @@ pub struct Services {
     pub legal_entities: LegalEntityService,
     /// Business document use cases.
     pub documents: DocumentService,
+    /// The event feed.
+    pub events: EventService,
     /// Request signatures.
     pub signatures: SignatureService,
     /// The token exchange.
@@ -324,6 +326,7 @@ fn services_over<S: Store + 'static>(
             vec![Arc::new(einvoice_render_ubl::UblRenderer)],
             clock,
         ),
+        events: EventService::new(store.clone()),
         tenants,
     }
 }
@@ -352,6 +355,20 @@ async fn housekeeping(services: Services, limits: Arc<RateLimits>) {
             }
         }
     }
+}
+
+/// `GET /readyz`: the store answers and every embedded migration is applied.
+fn readiness(store: Stores) -> einvoice_http_axum::ReadinessCheck {
+    Arc::new(move || {
+        let store = store.clone();
+        Box::pin(async move {
+            match store.is_migrated().await {
+                Ok(true) => Ok(()),
+                Ok(false) => Err("the database migrations are not applied".to_owned()),
+                Err(error) => Err(format!("the store is unreachable: {error}")),
+            }
+        })
+    })
 }
 
 /// Credentials shown once.
@@ -527,11 +544,13 @@ async fn serve_api(
         api_keys: services.api_keys.clone(),
         legal_entities: services.legal_entities.clone(),
         documents: services.documents.clone(),
+        events: services.events.clone(),
         document_limits: ParseLimits::default(),
         signatures: services.signatures.clone(),
         tokens: services.tokens.clone(),
         idempotency: services.idempotency.clone(),
         base_url,
+        readiness: readiness(store.clone()),
     };
     let http = HttpSettings {
         body_limit_bytes: settings.body_limit_bytes,

@@ -25,6 +25,7 @@ pub mod signature;
 pub mod tenant;
 pub mod text;
 pub mod token;
+pub mod webhook;
 
 #[cfg(feature = "testing")]
 pub mod testing;

@@ -16,7 +16,7 @@ use tower_http::timeout::TimeoutLayer;
 use tower_http::trace::TraceLayer;
 
 use crate::error::ApiError;
-use crate::resources::{api_keys, documents, legal_entities, tenants, tokens};
+use crate::resources::{api_keys, documents, events, legal_entities, tenants, tokens};
 use crate::security::rate_limit::{RateLimitSettings, RateLimits};
 use crate::security::{self, Guard};
 use crate::{AppState, JSON_API_MEDIA_TYPE};
@@ -117,6 +117,7 @@ pub fn router_with_limits(
                 .patch(legal_entities::update)
                 .delete(legal_entities::archive),
         )
+        .route("/events", get(events::feed))
         .merge(document_routes)
         .route_layer(middleware::from_fn_with_state(
             guard.clone(),
@@ -138,6 +139,7 @@ pub fn router_with_limits(
     Router::new()
         .nest("/api/v1", api)
         .route("/healthz", get(healthz))
+        .route("/readyz", get(readyz))
         .fallback(route_not_found)
         .with_state(state)
         .layer(DefaultBodyLimit::max(settings.body_limit_bytes))
@@ -233,6 +235,22 @@ async fn method_not_allowed() -> ApiError {
         "this endpoint does not support this method",
         None,
     )
+}
+
+/// 200 when the store is reachable and migrated; 503 with the reason otherwise (a load
+/// balancer takes the process out of rotation; the reason is logged).
+async fn readyz(axum::extract::State(state): axum::extract::State<AppState>) -> Response {
+    match (state.readiness)().await {
+        Ok(()) => axum::Json(serde_json::json!({ "status": "ready" })).into_response(),
+        Err(reason) => {
+            tracing::warn!(reason = %reason, "not ready");
+            (
+                StatusCode::SERVICE_UNAVAILABLE,
+                axum::Json(serde_json::json!({ "status": "not_ready", "reason": reason })),
+            )
+                .into_response()
+        }
+    }
 }
 
 async fn healthz() -> Response {

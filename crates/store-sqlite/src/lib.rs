@@ -69,6 +69,7 @@ mod legal_entities;
 mod list;
 mod security;
 mod tenants;
+mod webhooks;
 
 use std::path::{Path, PathBuf};
 use std::time::Duration;

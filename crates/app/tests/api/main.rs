@@ -9,6 +9,7 @@ mod api_keys;
 mod auth;
 mod binary;
 mod documents;
+mod events;
 mod helpers;
 mod idempotency;
 mod legal_entities;

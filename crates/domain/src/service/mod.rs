@@ -6,6 +6,7 @@
 mod access;
 mod api_keys;
 mod documents;
+mod events;
 mod legal_entities;
 mod partners;
 mod security;
@@ -14,6 +15,7 @@ mod tenants;
 pub use access::{Acting, AuthError, Caller};
 pub use api_keys::{ApiKeyPatch, ApiKeyService};
 pub use documents::{DocumentService, Submission, routes};
+pub use events::EventService;
 pub use legal_entities::{LegalEntityPatch, LegalEntityService};
 pub use partners::{NewPartner, PartnerService};
 pub use security::{

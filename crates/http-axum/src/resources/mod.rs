@@ -3,6 +3,7 @@
 
 pub mod api_keys;
 pub mod documents;
+pub mod events;
 pub mod legal_entities;
 pub mod tenants;
 pub mod tokens;
