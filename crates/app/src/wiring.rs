@@ -9,12 +9,14 @@ use std::time::Duration;
 use einvoice_document_json::ParseLimits;
 use einvoice_domain::api_key::IssuedApiKey;
 use einvoice_domain::clock::{Clock, SystemClock};
+use einvoice_domain::environment::Environment;
 use einvoice_domain::job::JobKind;
 use einvoice_domain::ports::{JobQueue, Store};
 use einvoice_domain::secret::MasterKey;
 use einvoice_domain::service::{
     ApiKeyService, DocumentService, EventService, IdempotencyService, LegalEntityService,
-    PartnerService, SignatureService, TenantService, TokenLifetimes, TokenService,
+    PartnerService, PublishingService, SignatureService, TenantService, TokenLifetimes,
+    TokenService, WebhookService,
 };
 use einvoice_domain::tenant::Tenant;
 use einvoice_http_axum::security::jwt::JwtCodec;
@@ -54,6 +56,9 @@ pub enum BuildError {
     /// A domain use case failed during start-up.
     #[error("start-up: {0}")]
     Startup(String),
+    /// The SMP cannot be set up.
+    #[error("SMP: {0}")]
+    Smp(String),
 }
 
 /// Which database the configuration names.
@@ -248,6 +253,8 @@ pub struct Services {
     pub documents: DocumentService,
     /// The event feed.
     pub events: EventService,
+    /// Webhook endpoint use cases.
+    pub webhooks: WebhookService,
     /// Request signatures.
     pub signatures: SignatureService,
     /// The token exchange.
@@ -287,6 +294,16 @@ pub fn services_with(store: &Stores, master_key: MasterKey, settings: ServiceSet
     }
 }
 
+/// What the SMP of `environment` publishes, read from `store`.
+pub fn publishing(store: &Stores, environment: Environment) -> PublishingService {
+    match store {
+        Stores::Sqlite(store) => PublishingService::new(store.clone(), store.clone(), environment),
+        Stores::Postgres(store) => {
+            PublishingService::new(store.clone(), store.clone(), environment)
+        }
+    }
+}
+
 /// Wires the services to one concrete store, which serves every port.
 fn services_over<S: Store + 'static>(
     store: &Arc<S>,
@@ -310,7 +327,7 @@ fn services_over<S: Store + 'static>(
             store.clone(),
             Arc::new(JwtCodec::new(&master_key)),
             clock.clone(),
-            master_key,
+            master_key.clone(),
             settings.token_lifetimes,
         ),
         idempotency: IdempotencyService::new(
@@ -324,16 +341,17 @@ fn services_over<S: Store + 'static>(
             store.clone(),
             store.clone(),
             vec![Arc::new(einvoice_render_ubl::UblRenderer)],
-            clock,
+            clock.clone(),
         ),
         events: EventService::new(store.clone()),
+        webhooks: WebhookService::new(store.clone(), store.clone(), clock, master_key),
         tenants,
     }
 }
 
 /// How often expired signatures, idempotency keys, refresh tokens and idle limiter
 /// state are removed.
-const HOUSEKEEPING_INTERVAL: Duration = Duration::from_secs(300);
+const HOUSEKEEPING_INTERVAL: Duration = Duration::from_mins(5);
 
 /// Removes expired security records and idle limiter state, forever.
 async fn housekeeping(services: Services, limits: Arc<RateLimits>) {
@@ -387,6 +405,9 @@ struct Server {
     task: JoinHandle<std::io::Result<()>>,
     /// Purges expired security records and idle limiter state.
     housekeeper: JoinHandle<()>,
+    /// The SMP's own listener, when it has one: how to stop it and its task.
+    smp: Option<(oneshot::Sender<()>, JoinHandle<std::io::Result<()>>)>,
+    smp_addr: Option<SocketAddr>,
 }
 
 /// A gateway serving (and, depending on its role, running jobs) in the background.
@@ -396,6 +417,8 @@ pub struct Running {
     pub addr: Option<SocketAddr>,
     /// The sandbox partner created on the first start of an empty store.
     pub bootstrap: Option<Credentials>,
+    /// The SMP's own listener, when it has one.
+    pub smp_addr: Option<SocketAddr>,
     /// The job workers; `None` for an API-only process.
     pub workers: Option<Workers>,
     server: Option<Server>,
@@ -415,6 +438,15 @@ impl Running {
             };
             server.housekeeper.abort();
             let _receiver_gone = server.shutdown.send(());
+            if let Some((sender, smp)) = server.smp.take() {
+                let _receiver_gone = sender.send(());
+                match tokio::time::timeout(grace, smp).await {
+                    Ok(Ok(Ok(()))) => {}
+                    Ok(Ok(Err(error))) => tracing::error!(%error, "SMP server failed"),
+                    Ok(Err(error)) => tracing::error!(%error, "SMP server task failed"),
+                    Err(_) => tracing::warn!("SMP requests did not finish within the grace period"),
+                }
+            }
             match tokio::time::timeout(grace, &mut server.task).await {
                 Ok(Ok(Ok(()))) => tracing::info!("server stopped"),
                 Ok(Ok(Err(error))) => tracing::error!(%error, "server failed"),
@@ -477,6 +509,7 @@ pub async fn start(
         let (addr, bootstrap, server) = serve_api(global, settings, &store).await?;
         (Some(addr), bootstrap, Some(server))
     };
+    let smp_addr = server.as_ref().and_then(|server| server.smp_addr);
     let workers = (role != Role::Api).then(|| {
         let workers = Workers::start(
             store.job_queue(),
@@ -490,6 +523,7 @@ pub async fn start(
     Ok(Running {
         addr,
         bootstrap,
+        smp_addr,
         workers,
         server,
         store,
@@ -539,19 +573,6 @@ async fn serve_api(
         .unwrap_or_else(|| format!("http://{addr}"))
         .trim_end_matches('/')
         .to_owned();
-    let state = AppState {
-        tenants: services.tenants.clone(),
-        api_keys: services.api_keys.clone(),
-        legal_entities: services.legal_entities.clone(),
-        documents: services.documents.clone(),
-        events: services.events.clone(),
-        document_limits: ParseLimits::default(),
-        signatures: services.signatures.clone(),
-        tokens: services.tokens.clone(),
-        idempotency: services.idempotency.clone(),
-        base_url,
-        readiness: readiness(store.clone()),
-    };
     let http = HttpSettings {
         body_limit_bytes: settings.body_limit_bytes,
         document_body_limit_bytes: settings.document_body_limit_bytes,
@@ -562,6 +583,66 @@ async fn serve_api(
             auth_failures_per_minute: settings.auth_failures_per_minute,
         },
         trust_forwarded_for: settings.trust_forwarded_for,
+    };
+    let mut smp = None;
+    let mut smp_server = None;
+    let mut smp_addr = None;
+    if settings.smp.enabled {
+        let publishing = publishing(store, crate::smp::environment(&settings.smp)?);
+        if let Some(listen) = settings.smp.listen {
+            let listener = tokio::net::TcpListener::bind(listen)
+                .await
+                .map_err(|source| BuildError::Listen {
+                    addr: listen,
+                    source,
+                })?;
+            let addr = listener.local_addr().map_err(|source| BuildError::Listen {
+                addr: listen,
+                source,
+            })?;
+            let smp_url = settings
+                .smp
+                .public_url
+                .clone()
+                .unwrap_or_else(|| format!("http://{addr}"));
+            let state = crate::smp::state(global, &settings.smp, publishing, &base_url, &smp_url)?;
+            let router = einvoice_http_axum::smp_router(state, http);
+            let (stop, signal) = oneshot::channel::<()>();
+            let server = tokio::spawn(async move {
+                axum::serve(listener, router)
+                    .with_graceful_shutdown(async move {
+                        drop(signal.await);
+                    })
+                    .await
+            });
+            tracing::info!(%addr, "SMP listening");
+            smp_server = Some((stop, server));
+            smp_addr = Some(addr);
+        } else {
+            let prefix = format!("/{}", settings.smp.path_prefix.trim_matches('/'));
+            let smp_url = settings
+                .smp
+                .public_url
+                .clone()
+                .unwrap_or_else(|| format!("{base_url}{}", prefix.trim_end_matches('/')));
+            let state = crate::smp::state(global, &settings.smp, publishing, &base_url, &smp_url)?;
+            smp = Some((prefix, state));
+        }
+    }
+    let state = AppState {
+        tenants: services.tenants.clone(),
+        api_keys: services.api_keys.clone(),
+        legal_entities: services.legal_entities.clone(),
+        documents: services.documents.clone(),
+        events: services.events.clone(),
+        webhooks: services.webhooks.clone(),
+        document_limits: ParseLimits::default(),
+        signatures: services.signatures.clone(),
+        tokens: services.tokens.clone(),
+        idempotency: services.idempotency.clone(),
+        base_url,
+        readiness: readiness(store.clone()),
+        smp,
     };
     let limits = Arc::new(RateLimits::new(http.rate_limits));
     let router = einvoice_http_axum::router_with_limits(state, http, limits.clone())
@@ -583,6 +664,8 @@ async fn serve_api(
             shutdown,
             task,
             housekeeper,
+            smp: smp_server,
+            smp_addr,
         },
     ))
 }

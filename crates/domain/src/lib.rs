@@ -22,6 +22,7 @@ pub mod rendition;
 pub mod secret;
 pub mod service;
 pub mod signature;
+pub mod smp;
 pub mod tenant;
 pub mod text;
 pub mod token;

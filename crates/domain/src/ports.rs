@@ -26,6 +26,7 @@ use crate::job::{
     JobState, NewJob, ProbeCounter,
 };
 use crate::legal_entity::{LegalEntity, StatusName};
+use crate::participant::ParticipantId;
 use crate::rendition::{DocumentStatusName, Flow, Format, NewRendition, Rendition};
 use crate::tenant::Tenant;
 use crate::text::ExternalId;
@@ -367,6 +368,15 @@ pub trait LegalEntityStore: Send + Sync {
 
     /// Every non-archived entity of a tenant, in every environment.
     async fn live_legal_entities(&self, tenant: TenantId) -> Result<Vec<LegalEntity>, StoreError>;
+
+    /// The non-archived entity of `environment` that holds `participant` (as its primary
+    /// or its derived id, compared case-insensitively), across all tenants: the one an SMP
+    /// answers for.
+    async fn legal_entity_by_participant(
+        &self,
+        environment: Environment,
+        participant: &ParticipantId,
+    ) -> Result<Option<LegalEntity>, StoreError>;
 
     /// Saves a changed entity, its events and its jobs if it still has
     /// `expected_version`. Archiving frees its participant ids.

@@ -9,14 +9,15 @@ pub mod query;
 pub mod resources;
 mod router;
 pub mod security;
+pub mod smp;
 
-pub use router::{HttpSettings, router, router_with_limits};
+pub use router::{HttpSettings, router, router_with_limits, smp_router};
 pub use security::rate_limit::RateLimitSettings;
 
 use einvoice_document_json::ParseLimits;
 use einvoice_domain::service::{
     ApiKeyService, DocumentService, EventService, IdempotencyService, LegalEntityService,
-    SignatureService, TenantService, TokenService,
+    SignatureService, TenantService, TokenService, WebhookService,
 };
 
 /// A readiness check for `GET /readyz`: `Ok` when the gateway can serve (its store is
@@ -43,6 +44,8 @@ pub struct AppState {
     pub documents: DocumentService,
     /// The event feed.
     pub events: EventService,
+    /// Webhook endpoint use cases.
+    pub webhooks: WebhookService,
     /// Limits on the business documents the API parses.
     pub document_limits: ParseLimits,
     /// Request signature verification with replay protection.
@@ -55,6 +58,8 @@ pub struct AppState {
     pub base_url: String,
     /// What `GET /readyz` checks.
     pub readiness: ReadinessCheck,
+    /// The SMP, when it is served on this listener, with its path prefix (`/smp`).
+    pub smp: Option<(String, smp::SmpState)>,
 }
 
 impl std::fmt::Debug for AppState {

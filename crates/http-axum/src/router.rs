@@ -16,7 +16,7 @@ use tower_http::timeout::TimeoutLayer;
 use tower_http::trace::TraceLayer;
 
 use crate::error::ApiError;
-use crate::resources::{api_keys, documents, events, legal_entities, tenants, tokens};
+use crate::resources::{api_keys, documents, events, legal_entities, tenants, tokens, webhooks};
 use crate::security::rate_limit::{RateLimitSettings, RateLimits};
 use crate::security::{self, Guard};
 use crate::{AppState, JSON_API_MEDIA_TYPE};
@@ -118,6 +118,13 @@ pub fn router_with_limits(
                 .delete(legal_entities::archive),
         )
         .route("/events", get(events::feed))
+        .route("/webhooks", post(webhooks::create).get(webhooks::list))
+        .route(
+            "/webhooks/{id}",
+            get(webhooks::get)
+                .patch(webhooks::update)
+                .delete(webhooks::delete),
+        )
         .merge(document_routes)
         .route_layer(middleware::from_fn_with_state(
             guard.clone(),
@@ -136,12 +143,30 @@ pub fn router_with_limits(
         .method_not_allowed_fallback(method_not_allowed)
         .layer(middleware::map_response(json_api_content_type));
 
-    Router::new()
+    let smp = state.smp.clone();
+    let mut router = Router::new()
         .nest("/api/v1", api)
         .route("/healthz", get(healthz))
         .route("/readyz", get(readyz))
         .fallback(route_not_found)
-        .with_state(state)
+        .with_state(state);
+    if let Some((prefix, smp)) = smp {
+        let smp = crate::smp::router(smp);
+        router = match prefix.trim_end_matches('/') {
+            "" => router.merge(smp),
+            prefix => router.nest(prefix, smp),
+        };
+    }
+    with_middleware(router, settings)
+}
+
+/// The SMP alone, at the root of a listener of its own, with the same middleware.
+pub fn smp_router(smp: crate::smp::SmpState, settings: HttpSettings) -> Router {
+    with_middleware(crate::smp::router(smp).fallback(route_not_found), settings)
+}
+
+fn with_middleware(router: Router, settings: HttpSettings) -> Router {
+    router
         .layer(DefaultBodyLimit::max(settings.body_limit_bytes))
         .layer(TimeoutLayer::with_status_code(
             StatusCode::REQUEST_TIMEOUT,

@@ -370,6 +370,25 @@ impl LegalEntityStore for SqliteStore {
         rows.into_iter().map(LegalEntity::try_from).collect()
     }
 
+    #[tracing::instrument(skip_all, fields(participant = %participant))]
+    async fn legal_entity_by_participant(
+        &self,
+        environment: Environment,
+        participant: &ParticipantId,
+    ) -> Result<Option<LegalEntity>, StoreError> {
+        let row: Option<LegalEntityRow> = sqlx::query_as(&format!(
+            "{} WHERE id = (SELECT legal_entity_id FROM legal_entity_participant_ids \
+             WHERE environment = ? AND participant_id = ?)",
+            *SELECT
+        ))
+        .bind(environment.as_str())
+        .bind(participant.canonical())
+        .fetch_optional(&self.pool)
+        .await
+        .map_err(store_error)?;
+        row.map(LegalEntity::try_from).transpose()
+    }
+
     #[tracing::instrument(skip_all, fields(legal_entity.id = %entity.id, expected_version = expected_version))]
     async fn update_legal_entity(
         &self,

@@ -17,5 +17,7 @@ mod limits;
 mod pagination;
 mod rate_limits;
 mod signatures;
+mod smp;
 mod tenants;
 mod tokens;
+mod webhooks;

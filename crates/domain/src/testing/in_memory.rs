@@ -16,6 +16,7 @@ use crate::job::{
     JobState, NewJob, ProbeCounter, stored_error,
 };
 use crate::legal_entity::LegalEntity;
+use crate::participant::ParticipantId;
 use crate::ports::{
     ApiKeyQuery, ApiKeySort, ApiKeyStore, Direction, DocumentQuery, DocumentSort, DocumentStore,
     EventLog, EventQuery, IdempotencyScope, IdempotencyStore, JobQueue, LegalEntityQuery,
@@ -461,6 +462,24 @@ impl LegalEntityStore for InMemoryStore {
             .legal_entities
             .get(&id)
             .filter(|entity| entity.tenant_id == tenant && entity.environment == environment)
+            .cloned())
+    }
+
+    async fn legal_entity_by_participant(
+        &self,
+        environment: Environment,
+        participant: &ParticipantId,
+    ) -> Result<Option<LegalEntity>, StoreError> {
+        let wanted = participant.to_string().to_lowercase();
+        Ok(self
+            .state()
+            .legal_entities
+            .values()
+            .find(|entity| {
+                entity.environment == environment
+                    && !entity.is_archived()
+                    && canonical_ids(entity).contains(&wanted)
+            })
             .cloned())
     }
 

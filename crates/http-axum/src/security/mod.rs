@@ -109,10 +109,10 @@ pub async fn limit_failed_authentication(
         return too_many_failures(seconds);
     }
     let response = next.run(request).await;
-    if response.status() == StatusCode::UNAUTHORIZED {
-        if let Some(address) = address {
-            guard.limits.record_failure(address);
-        }
+    if response.status() == StatusCode::UNAUTHORIZED
+        && let Some(address) = address
+    {
+        guard.limits.record_failure(address);
     }
     response
 }
@@ -210,10 +210,10 @@ pub async fn protect(State(guard): State<Guard>, request: Request, next: Next) -
     let (caller, mut request) = match authenticate(&guard, request).await {
         Ok(authenticated) => authenticated,
         Err(error) => {
-            if error.status() == StatusCode::UNAUTHORIZED {
-                if let Some(address) = address {
-                    guard.limits.record_failure(address);
-                }
+            if error.status() == StatusCode::UNAUTHORIZED
+                && let Some(address) = address
+            {
+                guard.limits.record_failure(address);
             }
             return error.into_response();
         }

@@ -141,8 +141,8 @@ impl RateLimits {
     /// Limiters for `settings`.
     pub fn new(settings: RateLimitSettings) -> Self {
         let policies = [
-            Policy::new("minute", settings.per_minute, Duration::from_secs(60)),
-            Policy::new("hour", settings.per_hour, Duration::from_secs(3600)),
+            Policy::new("minute", settings.per_minute, Duration::from_mins(1)),
+            Policy::new("hour", settings.per_hour, Duration::from_hours(1)),
         ];
         let policy_header = policies
             .iter()

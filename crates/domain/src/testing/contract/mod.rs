@@ -73,6 +73,7 @@ macro_rules! store_contract {
             participant_id_is_unique_per_environment,
             derived_vat_id_counts_for_uniqueness,
             archiving_frees_participant_ids,
+            legal_entity_is_found_by_participant_id,
             stale_legal_entity_update_conflicts,
             list_legal_entities_filters_sorts_and_pages,
             live_legal_entities_skip_archived,
@@ -785,6 +786,57 @@ pub async fn archiving_frees_participant_ids<S: Store>(store: &S) {
         .insert_legal_entity(&successor, &[], &[])
         .await
         .unwrap();
+}
+
+/// An entity is found by its primary or derived participant id, in any case, in its
+/// environment only, and no longer once archived.
+pub async fn legal_entity_is_found_by_participant_id<S: Store>(store: &S) {
+    let (partner, child) = partner_with_child(store).await;
+    let mut entity = fixtures::legal_entity(&child, Environment::Sandbox, 16, "Kunde GmbH");
+    store.insert_legal_entity(&entity, &[], &[]).await.unwrap();
+    let other = fixtures::legal_entity(&partner, Environment::Sandbox, 17, "Other SA");
+    store.insert_legal_entity(&other, &[], &[]).await.unwrap();
+    let ids = entity.participant_ids();
+    assert_eq!(ids.len(), 2, "a Belgian id derives a VAT id");
+    for id in &ids {
+        let upper = crate::participant::ParticipantId::parse(&id.to_string().to_uppercase())
+            .expect("upper case is the same id");
+        for wanted in [id, &upper] {
+            let found = store
+                .legal_entity_by_participant(Environment::Sandbox, wanted)
+                .await
+                .unwrap();
+            assert_eq!(found.as_ref(), Some(&entity), "{wanted}");
+        }
+        assert_eq!(
+            store
+                .legal_entity_by_participant(Environment::Production, id)
+                .await
+                .unwrap(),
+            None
+        );
+    }
+    let unknown = fixtures::participant_id(18);
+    assert_eq!(
+        store
+            .legal_entity_by_participant(Environment::Sandbox, &unknown)
+            .await
+            .unwrap(),
+        None
+    );
+    let expected_version = entity.version();
+    entity.apply(Trigger::Archive, T0).unwrap();
+    store
+        .update_legal_entity(&entity, expected_version, &[], &[])
+        .await
+        .unwrap();
+    assert_eq!(
+        store
+            .legal_entity_by_participant(Environment::Sandbox, &ids[0])
+            .await
+            .unwrap(),
+        None
+    );
 }
 
 /// A write based on an old version is refused and writes no event.
