@@ -16,7 +16,7 @@ ln -s "$repo/tests" "$work/tests"
 
 cargo build --quiet --manifest-path "$repo/Cargo.toml" --bin einvoice-gateway
 EINVOICE_LISTEN=127.0.0.1:0 EINVOICE_DATA_DIR="$work/data" \
-  "$repo/target/debug/einvoice-gateway" > gateway.out 2> gateway.log &
+  "${CARGO_TARGET_DIR:-$repo/target}/debug/einvoice-gateway" > gateway.out 2> gateway.log &
 gateway_pid=$!
 for _ in $(seq 1 100); do
   grep -q '^einvoice-gateway listening on ' gateway.out && break
@@ -24,8 +24,9 @@ for _ in $(seq 1 100); do
 done
 GW=$(sed -n 's/^einvoice-gateway listening on //p' gateway.out)
 KEY=$(sed -n 's/^partner key: //p' gateway.out)
-[ -n "$GW" ] && [ -n "$KEY" ] || { echo "walkthrough: the gateway did not start"; cat gateway.out gateway.log; exit 1; }
-export GW KEY
+SECRET=$(sed -n 's/^signing secret: //p' gateway.out)
+[ -n "$GW" ] && [ -n "$KEY" ] && [ -n "$SECRET" ] || { echo "walkthrough: the gateway did not start"; cat gateway.out gateway.log; exit 1; }
+export GW KEY SECRET
 
 python3 - "$repo/README.md" > walkthrough.sh <<'PY'
 import re, sys
@@ -40,6 +41,7 @@ bash -euo pipefail walkthrough.sh > walkthrough.out
 expect() {
   grep -q -- "$1" walkthrough.out || { echo "walkthrough: expected to see $1"; cat walkthrough.out; exit 1; }
 }
+expect 'Bearer 300 sandbox'
 expect '"tenantCode": "KUNDE-GMBH"'
 expect '"9938:LU26375245"'
 expect '"signingSecret": "eig_secret_'

@@ -2,6 +2,7 @@
 //! `einvoice-gateway --help` (and `serve --help`) lists them.
 
 use std::net::SocketAddr;
+use std::num::NonZeroU32;
 use std::path::PathBuf;
 
 use clap::{Args, Parser, Subcommand, ValueEnum};
@@ -203,6 +204,7 @@ pub enum RenderFormat {
 
 /// Settings of `serve`.
 #[derive(Debug, Clone, Args)]
+#[allow(clippy::struct_excessive_bools)] // independent command-line switches
 pub struct ServeSettings {
     /// Address to listen on.
     #[arg(long, env = "EINVOICE_LISTEN", default_value = "127.0.0.1:8080")]
@@ -233,6 +235,31 @@ pub struct ServeSettings {
     /// Apply database migrations on start.
     #[arg(long, env = "EINVOICE_MIGRATE_ON_START", default_value_t = true, action = clap::ArgAction::Set)]
     pub migrate_on_start: bool,
+
+    /// Requests per minute per API key (429 above).
+    #[arg(long, env = "EINVOICE_RATE_LIMIT_PER_MINUTE", default_value_t = NonZeroU32::new(100).expect("non-zero"))]
+    pub rate_limit_per_minute: NonZeroU32,
+
+    /// Requests per hour per API key (429 above).
+    #[arg(long, env = "EINVOICE_RATE_LIMIT_PER_HOUR", default_value_t = NonZeroU32::new(1000).expect("non-zero"))]
+    pub rate_limit_per_hour: NonZeroU32,
+
+    /// Failed authentications per minute per client address before it is refused (429).
+    #[arg(long, env = "EINVOICE_AUTH_FAILURES_PER_MINUTE", default_value_t = NonZeroU32::new(10).expect("non-zero"))]
+    pub auth_failures_per_minute: NonZeroU32,
+
+    /// Take the client address from the last `X-Forwarded-For` entry: set only behind a
+    /// reverse proxy that appends it.
+    #[arg(long, env = "EINVOICE_TRUST_FORWARDED_FOR", default_value_t = false, action = clap::ArgAction::Set)]
+    pub trust_forwarded_for: bool,
+
+    /// Lifetime of access tokens from the token exchange, in seconds.
+    #[arg(long, env = "EINVOICE_ACCESS_TOKEN_TTL_SECS", default_value_t = 300, value_parser = clap::value_parser!(u32).range(1..=86_400))]
+    pub access_token_ttl_secs: u32,
+
+    /// Lifetime of refresh tokens, in seconds.
+    #[arg(long, env = "EINVOICE_REFRESH_TOKEN_TTL_SECS", default_value_t = 86_400, value_parser = clap::value_parser!(u32).range(1..=2_592_000))]
+    pub refresh_token_ttl_secs: u32,
 
     /// What this process runs: the HTTP API and the job workers (`all`), only the API
     /// (`api`), or only the workers (`worker`, no listener).
@@ -289,6 +316,12 @@ impl ServeSettings {
             request_timeout_secs: 30,
             shutdown_grace_secs: 30,
             migrate_on_start: true,
+            rate_limit_per_minute: NonZeroU32::new(100).expect("non-zero"),
+            rate_limit_per_hour: NonZeroU32::new(1000).expect("non-zero"),
+            auth_failures_per_minute: NonZeroU32::new(10).expect("non-zero"),
+            trust_forwarded_for: false,
+            access_token_ttl_secs: 300,
+            refresh_token_ttl_secs: 86_400,
             role: Role::All,
             no_workers: false,
             worker_only: false,

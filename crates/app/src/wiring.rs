@@ -14,11 +14,14 @@ use einvoice_domain::job::JobKind;
 use einvoice_domain::ports::{JobQueue, Store};
 use einvoice_domain::secret::MasterKey;
 use einvoice_domain::service::{
-    ApiKeyService, DocumentService, EventService, LegalEntityService, PartnerService,
-    PublishingService, TenantService, WebhookService,
+    ApiKeyService, DocumentService, EventService, IdempotencyService, LegalEntityService,
+    PartnerService, PublishingService, SignatureService, TenantService, TokenLifetimes,
+    TokenService, WebhookService,
 };
 use einvoice_domain::tenant::Tenant;
-use einvoice_http_axum::{AppState, HttpSettings};
+use einvoice_http_axum::security::jwt::JwtCodec;
+use einvoice_http_axum::security::rate_limit::RateLimits;
+use einvoice_http_axum::{AppState, HttpSettings, RateLimitSettings};
 use einvoice_store_postgres::PgStore;
 use einvoice_store_sqlite::SqliteStore;
 use einvoice_worker::{Handlers, ProbeHandler, WorkerSettings, Workers};
@@ -252,13 +255,42 @@ pub struct Services {
     pub events: EventService,
     /// Webhook endpoint use cases.
     pub webhooks: WebhookService,
+    /// Request signatures.
+    pub signatures: SignatureService,
+    /// The token exchange.
+    pub tokens: TokenService,
+    /// Idempotency keys.
+    pub idempotency: IdempotencyService,
+}
+
+/// Settings of the services that are not about the store.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ServiceSettings {
+    /// Lifetimes of access and refresh tokens.
+    pub token_lifetimes: TokenLifetimes,
+    /// How long an idempotency key stays in flight when its request never finishes.
+    pub idempotency_lock: time::Duration,
+}
+
+impl Default for ServiceSettings {
+    fn default() -> Self {
+        Self {
+            token_lifetimes: TokenLifetimes::default(),
+            idempotency_lock: time::Duration::seconds(60),
+        }
+    }
+}
+
+/// Wires the services to `store` with default settings.
+pub fn services(store: &Stores, master_key: MasterKey) -> Services {
+    services_with(store, master_key, ServiceSettings::default())
 }
 
 /// Wires the services to `store`.
-pub fn services(store: &Stores, master_key: MasterKey) -> Services {
+pub fn services_with(store: &Stores, master_key: MasterKey, settings: ServiceSettings) -> Services {
     match store {
-        Stores::Sqlite(store) => services_over(store, master_key),
-        Stores::Postgres(store) => services_over(store, master_key),
+        Stores::Sqlite(store) => services_over(store, master_key, settings),
+        Stores::Postgres(store) => services_over(store, master_key, settings),
     }
 }
 
@@ -273,18 +305,37 @@ pub fn publishing(store: &Stores, environment: Environment) -> PublishingService
 }
 
 /// Wires the services to one concrete store, which serves every port.
-fn services_over<S: Store + 'static>(store: &Arc<S>, master_key: MasterKey) -> Services {
+fn services_over<S: Store + 'static>(
+    store: &Arc<S>,
+    master_key: MasterKey,
+    settings: ServiceSettings,
+) -> Services {
     let clock: Arc<dyn Clock> = Arc::new(SystemClock);
     let tenants = TenantService::new(store.clone(), store.clone(), clock.clone());
+    let api_keys = ApiKeyService::new(
+        store.clone(),
+        store.clone(),
+        tenants.clone(),
+        clock.clone(),
+        master_key.clone(),
+    );
     Services {
         partners: PartnerService::new(store.clone(), clock.clone(), master_key.clone()),
-        api_keys: ApiKeyService::new(
+        signatures: SignatureService::new(store.clone(), clock.clone(), master_key.clone()),
+        tokens: TokenService::new(
+            api_keys.clone(),
             store.clone(),
-            store.clone(),
-            tenants.clone(),
+            Arc::new(JwtCodec::new(&master_key)),
             clock.clone(),
             master_key.clone(),
+            settings.token_lifetimes,
         ),
+        idempotency: IdempotencyService::new(
+            store.clone(),
+            clock.clone(),
+            settings.idempotency_lock,
+        ),
+        api_keys,
         legal_entities: LegalEntityService::new(store.clone(), clock.clone()),
         documents: DocumentService::new(
             store.clone(),
@@ -295,6 +346,32 @@ fn services_over<S: Store + 'static>(store: &Arc<S>, master_key: MasterKey) -> S
         events: EventService::new(store.clone()),
         webhooks: WebhookService::new(store.clone(), store.clone(), clock, master_key),
         tenants,
+    }
+}
+
+/// How often expired signatures, idempotency keys, refresh tokens and idle limiter
+/// state are removed.
+const HOUSEKEEPING_INTERVAL: Duration = Duration::from_mins(5);
+
+/// Removes expired security records and idle limiter state, forever.
+async fn housekeeping(services: Services, limits: Arc<RateLimits>) {
+    let mut interval = tokio::time::interval(HOUSEKEEPING_INTERVAL);
+    interval.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+    loop {
+        interval.tick().await;
+        limits.housekeeping();
+        let results = [
+            ("signatures", services.signatures.purge().await),
+            ("idempotency keys", services.idempotency.purge().await),
+            ("refresh tokens", services.tokens.purge().await),
+        ];
+        for (what, result) in results {
+            match result {
+                Ok(0) => {}
+                Ok(count) => tracing::debug!(count, what, "expired records removed"),
+                Err(error) => tracing::warn!(%error, what, "expired records could not be removed"),
+            }
+        }
     }
 }
 
@@ -326,6 +403,8 @@ pub struct Credentials {
 struct Server {
     shutdown: oneshot::Sender<()>,
     task: JoinHandle<std::io::Result<()>>,
+    /// Purges expired security records and idle limiter state.
+    housekeeper: JoinHandle<()>,
     /// The SMP's own listener, when it has one: how to stop it and its task.
     smp: Option<(oneshot::Sender<()>, JoinHandle<std::io::Result<()>>)>,
     smp_addr: Option<SocketAddr>,
@@ -357,6 +436,7 @@ impl Running {
             let Some(mut server) = self.server.take() else {
                 return;
             };
+            server.housekeeper.abort();
             let _receiver_gone = server.shutdown.send(());
             if let Some((sender, smp)) = server.smp.take() {
                 let _receiver_gone = sender.send(());
@@ -457,7 +537,17 @@ async fn serve_api(
     store: &Stores,
 ) -> Result<(SocketAddr, Option<Credentials>, Server), BuildError> {
     let master_key = master_key(global)?;
-    let services = services(store, master_key);
+    let request_timeout = Duration::from_secs(settings.request_timeout_secs);
+    let service_settings = ServiceSettings {
+        token_lifetimes: TokenLifetimes {
+            access: time::Duration::seconds(i64::from(settings.access_token_ttl_secs)),
+            refresh: time::Duration::seconds(i64::from(settings.refresh_token_ttl_secs)),
+        },
+        // Longer than any request can run: a reservation older than this was abandoned.
+        idempotency_lock: time::Duration::try_from(request_timeout * 2)
+            .unwrap_or(time::Duration::MINUTE),
+    };
+    let services = services_with(store, master_key, service_settings);
     let bootstrap = services
         .partners
         .bootstrap()
@@ -486,7 +576,13 @@ async fn serve_api(
     let http = HttpSettings {
         body_limit_bytes: settings.body_limit_bytes,
         document_body_limit_bytes: settings.document_body_limit_bytes,
-        request_timeout: Duration::from_secs(settings.request_timeout_secs),
+        request_timeout,
+        rate_limits: RateLimitSettings {
+            per_minute: settings.rate_limit_per_minute,
+            per_hour: settings.rate_limit_per_hour,
+            auth_failures_per_minute: settings.auth_failures_per_minute,
+        },
+        trust_forwarded_for: settings.trust_forwarded_for,
     };
     let mut smp = None;
     let mut smp_server = None;
@@ -534,18 +630,24 @@ async fn serve_api(
         }
     }
     let state = AppState {
-        tenants: services.tenants,
-        api_keys: services.api_keys,
-        legal_entities: services.legal_entities,
-        documents: services.documents,
-        events: services.events,
-        webhooks: services.webhooks,
+        tenants: services.tenants.clone(),
+        api_keys: services.api_keys.clone(),
+        legal_entities: services.legal_entities.clone(),
+        documents: services.documents.clone(),
+        events: services.events.clone(),
+        webhooks: services.webhooks.clone(),
         document_limits: ParseLimits::default(),
+        signatures: services.signatures.clone(),
+        tokens: services.tokens.clone(),
+        idempotency: services.idempotency.clone(),
         base_url,
         readiness: readiness(store.clone()),
         smp,
     };
-    let router = einvoice_http_axum::router(state, http);
+    let limits = Arc::new(RateLimits::new(http.rate_limits));
+    let router = einvoice_http_axum::router_with_limits(state, http, limits.clone())
+        .into_make_service_with_connect_info::<SocketAddr>();
+    let housekeeper = tokio::spawn(housekeeping(services, limits));
     let (shutdown, signal) = oneshot::channel::<()>();
     let task = tokio::spawn(async move {
         axum::serve(listener, router)
@@ -561,6 +663,7 @@ async fn serve_api(
         Server {
             shutdown,
             task,
+            housekeeper,
             smp: smp_server,
             smp_addr,
         },

@@ -149,6 +149,9 @@ pub struct ApiKey {
     pub last_used_at: Option<OffsetDateTime>,
     /// When the key stops working on its own (rotation overlap).
     pub expires_at: Option<OffsetDateTime>,
+    /// Whether every request authenticated by this key must carry an `X-Signature`
+    /// (the default; access tokens from the token exchange never need one).
+    pub signing_required: bool,
 }
 
 /// A key just created: the only time its token and signing secret exist in clear.
@@ -173,6 +176,8 @@ pub struct NewApiKey {
     pub environment: Environment,
     /// When the key stops working on its own.
     pub expires_at: Option<OffsetDateTime>,
+    /// Whether requests must be signed (true unless the creator opts out).
+    pub signing_required: bool,
 }
 
 /// Why a key cannot authenticate.
@@ -218,6 +223,7 @@ impl ApiKey {
             updated_at: at,
             last_used_at: None,
             expires_at: fields.expires_at,
+            signing_required: fields.signing_required,
         };
         IssuedApiKey {
             key,
@@ -259,6 +265,7 @@ mod tests {
             description: None,
             environment,
             expires_at: None,
+            signing_required: true,
         };
         (
             ApiKey::issue(TenantId::new(), fields, &master, SystemClock.now()),

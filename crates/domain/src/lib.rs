@@ -11,6 +11,7 @@ pub mod codes;
 pub mod document;
 pub mod environment;
 pub mod event;
+pub mod idempotency;
 pub mod ids;
 pub mod job;
 pub mod legal_entity;
@@ -20,9 +21,11 @@ pub mod ports;
 pub mod rendition;
 pub mod secret;
 pub mod service;
+pub mod signature;
 pub mod smp;
 pub mod tenant;
 pub mod text;
+pub mod token;
 pub mod webhook;
 
 #[cfg(feature = "testing")]

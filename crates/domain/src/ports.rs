@@ -19,6 +19,7 @@ use crate::codes::CountryCode;
 use crate::document::ValidDocument;
 use crate::environment::Environment;
 use crate::event::{EventRecord, StoredEvent};
+pub use crate::idempotency::{IdempotencyScope, Reservation, StoredResponse};
 use crate::ids::{ApiKeyId, DocumentId, JobId, LegalEntityId, ProcessId, TenantId, WebhookId};
 use crate::job::{
     ClaimRequest, ClaimedJob, Job, JobCounts, JobEffect, JobFailure, JobLease, JobListQuery,
@@ -29,6 +30,7 @@ use crate::participant::ParticipantId;
 use crate::rendition::{DocumentStatusName, Flow, Format, NewRendition, Rendition};
 use crate::tenant::Tenant;
 use crate::text::ExternalId;
+pub use crate::token::{RefreshToken, RefreshUse, TokenHash};
 use crate::webhook::WebhookEndpoint;
 use time::OffsetDateTime;
 
@@ -578,6 +580,87 @@ pub trait EventLog: Send + Sync {
     async fn events(&self, query: EventQuery) -> Result<Vec<StoredEvent>, StoreError>;
 }
 
+/// Request signatures already accepted, for replay protection across every gateway
+/// process sharing the store.
+#[cfg_attr(feature = "testing", mockall::automock)]
+#[async_trait]
+pub trait SeenSignatureStore: Send + Sync {
+    /// Records the MAC `mac` of a request signed with `key` as seen until `expires_at`.
+    /// Returns `true` when it was not already recorded (or its record had expired at
+    /// `now`), `false` when it is a replay.
+    ///
+    /// MUST be atomic: of concurrent calls with the same `key` and `mac`, exactly one
+    /// returns `true`.
+    async fn remember_signature(
+        &self,
+        key: ApiKeyId,
+        mac: &[u8; 32],
+        expires_at: OffsetDateTime,
+        now: OffsetDateTime,
+    ) -> Result<bool, StoreError>;
+
+    /// Forgets records that expired at `now`; returns how many.
+    async fn purge_signatures(&self, now: OffsetDateTime) -> Result<u64, StoreError>;
+}
+
+/// Idempotency keys and the responses they stand for.
+#[cfg_attr(feature = "testing", mockall::automock)]
+#[async_trait]
+pub trait IdempotencyStore: Send + Sync {
+    /// Reserves `scope` for a request whose fingerprint is `request_hash`, unless a
+    /// record that has not expired at `now` exists: then says what it holds. A new
+    /// reservation is in flight until `lock_expires_at` (after which a crashed
+    /// request's reservation can be taken over).
+    ///
+    /// MUST be atomic: of concurrent calls for one scope, exactly one gets
+    /// [`Reservation::Reserved`].
+    async fn reserve_idempotency_key(
+        &self,
+        scope: &IdempotencyScope,
+        request_hash: &[u8; 32],
+        now: OffsetDateTime,
+        lock_expires_at: OffsetDateTime,
+    ) -> Result<Reservation, StoreError>;
+
+    /// Stores the response of a reserved request, kept until `expires_at`.
+    async fn complete_idempotency_key(
+        &self,
+        scope: &IdempotencyScope,
+        response: &StoredResponse,
+        expires_at: OffsetDateTime,
+    ) -> Result<(), StoreError>;
+
+    /// Drops a reservation whose request produced nothing worth replaying, so that it
+    /// can be retried.
+    async fn release_idempotency_key(&self, scope: &IdempotencyScope) -> Result<(), StoreError>;
+
+    /// Forgets records that expired at `now`; returns how many.
+    async fn purge_idempotency_keys(&self, now: OffsetDateTime) -> Result<u64, StoreError>;
+}
+
+/// Refresh tokens of the token exchange: stored as hashes, used once.
+#[cfg_attr(feature = "testing", mockall::automock)]
+#[async_trait]
+pub trait RefreshTokenStore: Send + Sync {
+    /// Stores a new refresh token.
+    async fn insert_refresh_token(&self, token: &RefreshToken) -> Result<(), StoreError>;
+
+    /// Uses the refresh token with `hash` once.
+    ///
+    /// MUST be atomic: of concurrent calls with one hash, at most one gets
+    /// [`RefreshUse::Valid`]. A token used before yields [`RefreshUse::Reused`] and
+    /// every token of its family is revoked; an unknown or expired one
+    /// [`RefreshUse::Unknown`].
+    async fn use_refresh_token(
+        &self,
+        hash: &TokenHash,
+        now: OffsetDateTime,
+    ) -> Result<RefreshUse, StoreError>;
+
+    /// Forgets tokens that expired at `now`; returns how many.
+    async fn purge_refresh_tokens(&self, now: OffsetDateTime) -> Result<u64, StoreError>;
+}
+
 /// The durable job queue (see [`crate::job`]). Jobs that follow a state change are
 /// enqueued by that change's store method (`jobs` parameters); this port runs them.
 ///
@@ -665,7 +748,16 @@ pub trait JobQueue: Send + Sync {
 
 /// Every store port: what an application wires once.
 pub trait Store:
-    TenantStore + ApiKeyStore + LegalEntityStore + DocumentStore + WebhookStore + EventLog + JobQueue
+    TenantStore
+    + ApiKeyStore
+    + LegalEntityStore
+    + DocumentStore
+    + WebhookStore
+    + EventLog
+    + JobQueue
+    + SeenSignatureStore
+    + IdempotencyStore
+    + RefreshTokenStore
 {
 }
 
@@ -677,6 +769,9 @@ impl<T> Store for T where
         + WebhookStore
         + EventLog
         + JobQueue
+        + SeenSignatureStore
+        + IdempotencyStore
+        + RefreshTokenStore
 {
 }
 

@@ -7,7 +7,9 @@ use aes_gcm::aead::{Aead, KeyInit, Payload};
 use aes_gcm::{Aes256Gcm, Nonce};
 use base64::Engine as _;
 use base64::engine::general_purpose::STANDARD as BASE64;
+use hmac::{Hmac, Mac};
 use rand::RngCore as _;
+use sha2::Sha256;
 
 /// A secret string whose `Debug` and `Display` never show it.
 #[derive(Clone, PartialEq, Eq)]
@@ -41,7 +43,11 @@ impl fmt::Display for Redacted {
 /// The 256-bit key that seals secrets the server must read back (API-key signing
 /// secrets). It comes from configuration and never enters the database.
 #[derive(Clone)]
-pub struct MasterKey(Aes256Gcm);
+pub struct MasterKey {
+    cipher: Aes256Gcm,
+    /// HMAC-SHA256 keyed with the master key: derives purpose-bound subkeys.
+    derivation: Hmac<Sha256>,
+}
 
 /// Why a master key or a sealed secret was refused.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -76,7 +82,19 @@ impl MasterKey {
             .decode(text.trim())
             .map_err(|_| SecretError::BadMasterKey)?;
         let cipher = Aes256Gcm::new_from_slice(&bytes).map_err(|_| SecretError::BadMasterKey)?;
-        Ok(Self(cipher))
+        let derivation =
+            <Hmac<Sha256> as Mac>::new_from_slice(&bytes).map_err(|_| SecretError::BadMasterKey)?;
+        Ok(Self { cipher, derivation })
+    }
+
+    /// A 256-bit key for one purpose, derived from the master key (HMAC-SHA256 of the
+    /// purpose label, as HKDF-Expand does for one block): every process with the same
+    /// master key derives the same key, and the master key itself is never used twice.
+    pub fn derive(&self, purpose: &str) -> [u8; 32] {
+        let mut mac = self.derivation.clone();
+        mac.update(purpose.as_bytes());
+        mac.update(&[1]);
+        mac.finalize().into_bytes().into()
     }
 
     /// Encrypts `plaintext`, binding it to `owner` (e.g. the API key id) so a sealed
@@ -85,7 +103,7 @@ impl MasterKey {
         let mut nonce = [0_u8; NONCE_LEN];
         rand::rng().fill_bytes(&mut nonce);
         let ciphertext = self
-            .0
+            .cipher
             .encrypt(
                 Nonce::from_slice(&nonce),
                 Payload {
@@ -105,7 +123,7 @@ impl MasterKey {
             return Err(SecretError::Unsealable);
         }
         let (nonce, ciphertext) = sealed.split_at(NONCE_LEN);
-        self.0
+        self.cipher
             .decrypt(
                 Nonce::from_slice(nonce),
                 Payload {
@@ -144,6 +162,17 @@ mod tests {
             other.open(b"o", &key.seal(b"o", b"s")),
             Err(SecretError::Unsealable)
         );
+    }
+
+    #[test]
+    fn derived_keys_depend_on_master_and_purpose() {
+        let text = MasterKey::generate_base64();
+        let key = MasterKey::from_base64(&text).unwrap();
+        let again = MasterKey::from_base64(&text).unwrap();
+        let other = MasterKey::from_base64(&MasterKey::generate_base64()).unwrap();
+        assert_eq!(key.derive("jwt"), again.derive("jwt"));
+        assert_ne!(key.derive("jwt"), key.derive("other"));
+        assert_ne!(key.derive("jwt"), other.derive("jwt"));
     }
 
     #[test]

@@ -240,6 +240,7 @@ fn key_fields(name: &str, environment: Environment) -> NewApiKey {
         description: None,
         environment,
         expires_at: None,
+        signing_required: true,
     }
 }
 

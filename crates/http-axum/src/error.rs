@@ -177,6 +177,13 @@ impl ApiError {
         )
     }
 
+    /// Points every error object at `source`.
+    pub fn set_source(&mut self, source: &Source) {
+        for error in &mut self.errors {
+            error.source = Some(SourceObject::from(source.clone()));
+        }
+    }
+
     /// The HTTP status.
     pub const fn status(&self) -> StatusCode {
         self.status

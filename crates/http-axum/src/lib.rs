@@ -8,13 +8,16 @@ pub mod extract;
 pub mod query;
 pub mod resources;
 mod router;
+pub mod security;
 pub mod smp;
 
-pub use router::{HttpSettings, router, smp_router};
+pub use router::{HttpSettings, router, router_with_limits, smp_router};
+pub use security::rate_limit::RateLimitSettings;
 
 use einvoice_document_json::ParseLimits;
 use einvoice_domain::service::{
-    ApiKeyService, DocumentService, EventService, LegalEntityService, TenantService, WebhookService,
+    ApiKeyService, DocumentService, EventService, IdempotencyService, LegalEntityService,
+    SignatureService, TenantService, TokenService, WebhookService,
 };
 
 /// A readiness check for `GET /readyz`: `Ok` when the gateway can serve (its store is
@@ -45,6 +48,12 @@ pub struct AppState {
     pub webhooks: WebhookService,
     /// Limits on the business documents the API parses.
     pub document_limits: ParseLimits,
+    /// Request signature verification with replay protection.
+    pub signatures: SignatureService,
+    /// The token exchange and access-token authentication.
+    pub tokens: TokenService,
+    /// Idempotency keys.
+    pub idempotency: IdempotencyService,
     /// The gateway's public base URL without a trailing slash, e.g. `https://gw.example.com`.
     pub base_url: String,
     /// What `GET /readyz` checks.

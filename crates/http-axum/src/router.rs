@@ -1,5 +1,6 @@
 //! Routes and the middleware stack.
 
+use std::sync::Arc;
 use std::time::Duration;
 
 use axum::Router;
@@ -15,7 +16,9 @@ use tower_http::timeout::TimeoutLayer;
 use tower_http::trace::TraceLayer;
 
 use crate::error::ApiError;
-use crate::resources::{api_keys, documents, events, legal_entities, tenants, webhooks};
+use crate::resources::{api_keys, documents, events, legal_entities, tenants, tokens, webhooks};
+use crate::security::rate_limit::{RateLimitSettings, RateLimits};
+use crate::security::{self, Guard};
 use crate::{AppState, JSON_API_MEDIA_TYPE};
 
 const REQUEST_ID: HeaderName = HeaderName::from_static("x-request-id");
@@ -30,6 +33,10 @@ pub struct HttpSettings {
     pub document_body_limit_bytes: usize,
     /// Time after which a request is answered 408 and abandoned.
     pub request_timeout: Duration,
+    /// Rate limits per API key and per client address.
+    pub rate_limits: RateLimitSettings,
+    /// Take the client address from `X-Forwarded-For` (only behind a trusted proxy).
+    pub trust_forwarded_for: bool,
 }
 
 impl Default for HttpSettings {
@@ -38,12 +45,37 @@ impl Default for HttpSettings {
             body_limit_bytes: 1024 * 1024,
             document_body_limit_bytes: 32 * 1024 * 1024,
             request_timeout: Duration::from_secs(30),
+            rate_limits: RateLimitSettings::default(),
+            trust_forwarded_for: false,
         }
     }
 }
 
-/// The whole HTTP surface.
+/// The whole HTTP surface, with fresh rate limiters.
 pub fn router(state: AppState, settings: HttpSettings) -> Router {
+    let limits = Arc::new(RateLimits::new(settings.rate_limits));
+    router_with_limits(state, settings, limits)
+}
+
+/// The whole HTTP surface with the given rate limiters (the caller keeps a handle to
+/// clean them up periodically with [`RateLimits::housekeeping`]).
+pub fn router_with_limits(
+    state: AppState,
+    settings: HttpSettings,
+    limits: Arc<RateLimits>,
+) -> Router {
+    let guard = Guard {
+        state: state.clone(),
+        limits,
+        // The guard reads bodies to check signatures and idempotency fingerprints; each
+        // route's own limit (documents have a larger one) is applied by its extractors.
+        body_limit: settings
+            .body_limit_bytes
+            .max(settings.document_body_limit_bytes),
+        trust_forwarded_for: settings.trust_forwarded_for,
+    };
+    // Every route added here is behind the guard: authentication, signatures, rate
+    // limits and idempotency keys apply to it without further wiring.
     let document_routes = Router::new()
         .route("/documents/business-documents", post(documents::submit))
         .route("/documents/validate", post(documents::validate))
@@ -52,7 +84,7 @@ pub fn router(state: AppState, settings: HttpSettings) -> Router {
         .route("/documents/{id}/status", get(documents::status))
         .route("/documents/{id}/content", get(documents::content))
         .layer(DefaultBodyLimit::max(settings.document_body_limit_bytes));
-    let api = Router::new()
+    let protected = Router::new()
         .route("/tenants", post(tenants::create).get(tenants::list))
         .route(
             "/tenants/{id}",
@@ -94,6 +126,19 @@ pub fn router(state: AppState, settings: HttpSettings) -> Router {
                 .delete(webhooks::delete),
         )
         .merge(document_routes)
+        .route_layer(middleware::from_fn_with_state(
+            guard.clone(),
+            security::protect,
+        ));
+    // The token exchange authenticates by its body; failures count per address.
+    let public = Router::new()
+        .route("/auth/token", post(tokens::create))
+        .route_layer(middleware::from_fn_with_state(
+            guard,
+            security::limit_failed_authentication,
+        ));
+    let api = protected
+        .merge(public)
         .fallback(route_not_found)
         .method_not_allowed_fallback(method_not_allowed)
         .layer(middleware::map_response(json_api_content_type));

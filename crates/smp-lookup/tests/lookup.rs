@@ -109,16 +109,32 @@ async fn gateway(adjust: impl FnOnce(&mut SmpSettings)) -> Gateway {
         ..ServeSettings::loopback_defaults()
     };
     let running = wiring::start(&global, &settings).await.expect("starts");
-    let key = running
-        .bootstrap
-        .as_ref()
-        .expect("sandbox partner")
-        .key
-        .token
-        .expose()
+    let issued = &running.bootstrap.as_ref().expect("sandbox partner").key;
+    let base = format!("http://{}", running.addr.expect("the API listens"));
+    // API keys sign their requests; an access token from the token exchange needs no
+    // signature, which keeps these set-up calls plain.
+    let exchange: Value = reqwest::Client::new()
+        .post(format!("{base}/api/v1/auth/token"))
+        .header("Content-Type", "application/vnd.api+json")
+        .body(
+            json!({ "data": { "type": "tokens", "attributes": {
+                "apiKey": issued.token.expose(),
+                "apiSecret": issued.signing_secret.expose(),
+            } } })
+            .to_string(),
+        )
+        .send()
+        .await
+        .expect("answered")
+        .json()
+        .await
+        .expect("JSON");
+    let key = exchange["data"]["attributes"]["accessToken"]
+        .as_str()
+        .expect("an access token")
         .to_owned();
     Gateway {
-        base: format!("http://{}", running.addr.expect("the API listens")),
+        base,
         key,
         global,
         running,

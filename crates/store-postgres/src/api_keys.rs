@@ -22,7 +22,7 @@ use crate::{PgStore, finish};
 
 /// The columns of `api_keys`, in [`ApiKeyRow`] and bind order.
 const COLUMNS: &str = "id, tenant_id, environment, name, description, status, revoked_at, prefix, \
-     hash, sealed_signing_secret, created_at, updated_at, last_used_at, expires_at";
+     hash, sealed_signing_secret, created_at, updated_at, last_used_at, expires_at, signing_required";
 
 static INSERT: LazyLock<String> = LazyLock::new(|| {
     let placeholders: Vec<String> = (1..=COLUMNS.split(',').count())
@@ -69,6 +69,7 @@ struct ApiKeyRow {
     updated_at: OffsetDateTime,
     last_used_at: Option<OffsetDateTime>,
     expires_at: Option<OffsetDateTime>,
+    signing_required: bool,
 }
 
 impl ApiKeyRow {
@@ -96,6 +97,7 @@ impl ApiKeyRow {
             updated_at: key.updated_at,
             last_used_at: key.last_used_at,
             expires_at: key.expires_at,
+            signing_required: key.signing_required,
         }
     }
 
@@ -116,6 +118,7 @@ impl ApiKeyRow {
             .bind(self.updated_at)
             .bind(self.last_used_at)
             .bind(self.expires_at)
+            .bind(self.signing_required)
     }
 }
 
@@ -155,6 +158,7 @@ impl TryFrom<ApiKeyRow> for ApiKey {
             updated_at: row.updated_at,
             last_used_at: row.last_used_at,
             expires_at: row.expires_at,
+            signing_required: row.signing_required,
         })
     }
 }

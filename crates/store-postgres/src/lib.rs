@@ -76,6 +76,7 @@ mod events;
 mod jobs;
 mod legal_entities;
 mod list;
+mod security;
 mod tenants;
 #[cfg(feature = "testing")]
 pub mod testing;

@@ -133,12 +133,15 @@ async fn migrations_create_the_tables_in_the_urls_schema_only() {
             "api_keys",
             "documents",
             "events",
+            "idempotency_keys",
             "job_probe_counts",
             "jobs",
             "legal_entities",
             "legal_entity_participant_ids",
+            "refresh_tokens",
+            "seen_signatures",
             "tenants",
-            "webhook_endpoints"
+            "webhook_endpoints",
         ]
     );
     store.close().await;
@@ -450,6 +453,7 @@ async fn no_secret_is_stored_in_plain_text() {
         description: None,
         environment: Environment::Production,
         expires_at: None,
+        signing_required: true,
     };
     let issued = ApiKey::issue(partner.id, fields, &fixtures::master_key(), T0);
     let event = EventRecord::tenant(TenantChange::Updated, &partner, T0);

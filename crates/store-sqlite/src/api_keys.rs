@@ -21,7 +21,7 @@ use crate::{SqliteStore, commit};
 
 /// The columns of `api_keys`, in [`ApiKeyRow`] and bind order.
 const COLUMNS: &str = "id, tenant_id, environment, name, description, status, revoked_at, prefix, \
-     hash, sealed_signing_secret, created_at, updated_at, last_used_at, expires_at";
+     hash, sealed_signing_secret, created_at, updated_at, last_used_at, expires_at, signing_required";
 
 static INSERT: LazyLock<String> = LazyLock::new(|| {
     let placeholders = vec!["?"; COLUMNS.split(',').count()].join(", ");
@@ -62,6 +62,7 @@ struct ApiKeyRow {
     updated_at: i64,
     last_used_at: Option<i64>,
     expires_at: Option<i64>,
+    signing_required: bool,
 }
 
 impl ApiKeyRow {
@@ -89,6 +90,7 @@ impl ApiKeyRow {
             updated_at: micros(key.updated_at)?,
             last_used_at: micros_opt(key.last_used_at)?,
             expires_at: micros_opt(key.expires_at)?,
+            signing_required: key.signing_required,
         })
     }
 
@@ -112,6 +114,7 @@ impl ApiKeyRow {
             .bind(self.updated_at)
             .bind(self.last_used_at)
             .bind(self.expires_at)
+            .bind(self.signing_required)
     }
 }
 
@@ -153,6 +156,7 @@ impl TryFrom<ApiKeyRow> for ApiKey {
             updated_at: context.timestamp("updated_at", row.updated_at)?,
             last_used_at: context.timestamp_opt("last_used_at", row.last_used_at)?,
             expires_at: context.timestamp_opt("expires_at", row.expires_at)?,
+            signing_required: row.signing_required,
         })
     }
 }

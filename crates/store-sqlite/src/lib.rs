@@ -67,6 +67,7 @@ mod events;
 mod jobs;
 mod legal_entities;
 mod list;
+mod security;
 mod tenants;
 mod webhooks;
 

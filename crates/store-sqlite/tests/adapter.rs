@@ -292,6 +292,7 @@ async fn no_secret_is_stored_in_plain_text() {
         description: None,
         environment: Environment::Production,
         expires_at: None,
+        signing_required: true,
     };
     let issued = ApiKey::issue(partner.id, fields, &fixtures::master_key(), T0);
     let event = EventRecord::tenant(TenantChange::Updated, &partner, T0);

@@ -7,6 +7,8 @@ use std::time::Duration;
 
 use serde_json::json;
 
+use super::helpers::{sign_at, unix_now};
+
 struct Gateway {
     child: Child,
     stdout: Vec<String>,
@@ -79,13 +81,26 @@ async fn first_start_prints_credentials_once_and_no_secret_leaks() {
     assert!(signing_secret.starts_with("eig_secret_"));
 
     let client = reqwest::Client::new();
+    let tenant_body = json!({ "data": { "type": "tenants", "attributes": {
+        "companyName": "Kunde GmbH", "addressStreet": "1 rue de la Gare", "addressPostalCode": "L-1611",
+        "addressCity": "Luxembourg", "addressCountry": "LU", "contactEmail": "max@kunde.lu", "billingModel": "SEATS"
+    } } })
+    .to_string();
     let tenant: serde_json::Value = client
         .post(format!("{}/api/v1/tenants", gateway.base))
         .bearer_auth(&partner_key)
-        .json(&json!({ "data": { "type": "tenants", "attributes": {
-            "companyName": "Kunde GmbH", "addressStreet": "1 rue de la Gare", "addressPostalCode": "L-1611",
-            "addressCity": "Luxembourg", "addressCountry": "LU", "contactEmail": "max@kunde.lu", "billingModel": "SEATS"
-        } } }))
+        .header("Content-Type", "application/json")
+        .header(
+            "X-Signature",
+            sign_at(
+                &signing_secret,
+                unix_now(),
+                "POST",
+                "/api/v1/tenants",
+                tenant_body.as_bytes(),
+            ),
+        )
+        .body(tenant_body)
         .send()
         .await
         .unwrap()
@@ -93,13 +108,24 @@ async fn first_start_prints_credentials_once_and_no_secret_leaks() {
         .await
         .unwrap();
     let tenant_id = tenant["data"]["id"].as_str().expect("tenant created");
+    let key_path = format!("/api/v1/tenants/{tenant_id}/api-keys");
+    let key_body =
+        json!({ "data": { "type": "api-keys", "attributes": { "name": "erp" } } }).to_string();
     let key: serde_json::Value = client
-        .post(format!(
-            "{}/api/v1/tenants/{tenant_id}/api-keys",
-            gateway.base
-        ))
+        .post(format!("{}{key_path}", gateway.base))
         .bearer_auth(&partner_key)
-        .json(&json!({ "data": { "type": "api-keys", "attributes": { "name": "erp" } } }))
+        .header("Content-Type", "application/json")
+        .header(
+            "X-Signature",
+            sign_at(
+                &signing_secret,
+                unix_now(),
+                "POST",
+                &key_path,
+                key_body.as_bytes(),
+            ),
+        )
+        .body(key_body)
         .send()
         .await
         .unwrap()
@@ -117,6 +143,16 @@ async fn first_start_prints_credentials_once_and_no_secret_leaks() {
     let used = client
         .get(format!("{}/api/v1/legal-entities", gateway.base))
         .bearer_auth(&tenant_token)
+        .header(
+            "X-Signature",
+            sign_at(
+                &tenant_secret,
+                unix_now(),
+                "GET",
+                "/api/v1/legal-entities",
+                b"",
+            ),
+        )
         .send()
         .await
         .unwrap();

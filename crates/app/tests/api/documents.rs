@@ -117,10 +117,16 @@ async fn submission_returns_its_renditions_and_stores_them() {
     assert_eq!(status.attributes()["status"], "QUEUED_FOR_VALIDATION");
     assert_eq!(status.attributes()["terminal"], false);
 
+    let content_path = format!("/api/v1/documents/{id}/content");
+    let secret = gateway.secret_of(&key).expect("the key's signing secret");
     let content = gateway
         .client()
-        .get(format!("{}/api/v1/documents/{id}/content", gateway.base))
+        .get(format!("{}{content_path}", gateway.base))
         .bearer_auth(&key)
+        .header(
+            "X-Signature",
+            gateway.fresh_signature(&secret, "GET", &content_path, b""),
+        )
         .send()
         .await
         .expect("answered");

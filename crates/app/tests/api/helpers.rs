@@ -17,7 +17,16 @@ pub(crate) struct TestGateway {
     pub(crate) partner_key: String,
     pub(crate) partner_id: String,
     pub(crate) global: GlobalSettings,
+    pub(crate) settings: ServeSettings,
+    /// The partner key's signing secret.
+    pub(crate) partner_secret: String,
     client: reqwest::Client,
+    /// Signing secrets of the keys this test knows, by token: requests with these keys
+    /// are signed.
+    secrets: std::sync::Mutex<std::collections::HashMap<String, String>>,
+    /// Signatures this test sent: an identical request within the same second would
+    /// carry the same signature (a replay), so it is signed with a later timestamp.
+    sent_signatures: std::sync::Mutex<std::collections::HashSet<String>>,
     // Field order is drop order: the server before its data.
     running: Running,
     _dir: tempfile::TempDir,
@@ -112,6 +121,13 @@ impl TestGateway {
             request_timeout_secs: 30,
             shutdown_grace_secs: 5,
             migrate_on_start: true,
+            // High enough that only the rate-limit tests meet the limits.
+            rate_limit_per_minute: std::num::NonZeroU32::new(100_000).expect("non-zero"),
+            rate_limit_per_hour: std::num::NonZeroU32::new(1_000_000).expect("non-zero"),
+            auth_failures_per_minute: std::num::NonZeroU32::new(100_000).expect("non-zero"),
+            trust_forwarded_for: false,
+            access_token_ttl_secs: 300,
+            refresh_token_ttl_secs: 86_400,
             role: einvoice_app::config::Role::All,
             no_workers: false,
             worker_only: false,
@@ -134,16 +150,39 @@ impl TestGateway {
                 "the gateway must not use SQLite when {STORE_VARIABLE}=postgres"
             );
         }
+        let partner_key = credentials.key.token.expose().to_owned();
+        let partner_secret = credentials.key.signing_secret.expose().to_owned();
         Self {
             base: format!("http://{}", running.addr.expect("the API listens")),
-            partner_key: credentials.key.token.expose().to_owned(),
+            secrets: std::sync::Mutex::new([(partner_key.clone(), partner_secret.clone())].into()),
+            sent_signatures: std::sync::Mutex::default(),
+            partner_key,
+            partner_secret,
             partner_id: credentials.partner.id.to_string(),
             global,
+            settings,
             client: reqwest::Client::new(),
             running,
             _dir: dir,
             _schema: schema,
         }
+    }
+
+    /// A second gateway process on the same database and master key (as a second
+    /// replica behind a load balancer would be); its base URL and handle.
+    pub(crate) async fn another_process(&self) -> (String, Running) {
+        let settings = ServeSettings {
+            listen: "127.0.0.1:0".parse().expect("address"),
+            ..self.settings.clone()
+        };
+        let running = wiring::start(&self.global, &settings)
+            .await
+            .expect("second gateway starts");
+        assert!(running.bootstrap.is_none(), "the store is shared");
+        (
+            format!("http://{}", running.addr.expect("the API listens")),
+            running,
+        )
     }
 
     /// The SMP's own listener, when configured.
@@ -162,6 +201,21 @@ impl TestGateway {
         )
     }
 
+    /// Remembers the signing secret of `token`, so requests with it are signed.
+    pub(crate) fn learn_secret(&self, token: &str, secret: &str) {
+        self.secrets
+            .lock()
+            .expect("secrets")
+            .insert(token.to_owned(), secret.to_owned());
+    }
+
+    /// The signing secret of a known key.
+    pub(crate) fn secret_of(&self, token: &str) -> Option<String> {
+        self.secrets.lock().expect("secrets").get(token).cloned()
+    }
+
+    /// A request as a well-behaved client sends it: with the key as the bearer and, for a
+    /// key whose signing secret is known, a fresh `X-Signature`.
     pub(crate) async fn request(
         &self,
         method: Method,
@@ -170,17 +224,91 @@ impl TestGateway {
         tenant: Option<&str>,
         body: Option<Value>,
     ) -> Reply {
-        let mut request = self.client.request(method, format!("{}{path}", self.base));
-        if let Some(key) = key {
-            request = request.bearer_auth(key);
-        }
+        let mut headers: Vec<(String, String)> = Vec::new();
         if let Some(tenant) = tenant {
-            request = request.header("X-Tenant-Id", tenant);
+            headers.push(("X-Tenant-Id".to_owned(), tenant.to_owned()));
+        }
+        let body = body.map(|body| body.to_string());
+        if body.is_some() {
+            headers.push((
+                "Content-Type".to_owned(),
+                "application/vnd.api+json".to_owned(),
+            ));
+        }
+        if let Some(secret) = key.and_then(|key| self.secret_of(key)) {
+            let signature = self.fresh_signature(
+                &secret,
+                method.as_str(),
+                &self.sent_path(path),
+                body.as_deref().unwrap_or_default().as_bytes(),
+            );
+            headers.push(("X-Signature".to_owned(), signature));
+        }
+        self.send(method, path, key, &headers, body.map(String::into_bytes))
+            .await
+    }
+
+    /// A signature this test has not sent before: now, or a second later for each
+    /// identical request already signed.
+    pub(crate) fn fresh_signature(
+        &self,
+        secret: &str,
+        method: &str,
+        path_and_query: &str,
+        body: &[u8],
+    ) -> String {
+        let mut sent = self.sent_signatures.lock().expect("signatures");
+        let mut timestamp = unix_now();
+        loop {
+            let signature = sign_at(secret, timestamp, method, path_and_query, body);
+            if sent.insert(signature.clone()) {
+                return signature;
+            }
+            timestamp += 1;
+        }
+    }
+
+    /// The path and query reqwest sends for `path` (its URL parser normalises).
+    pub(crate) fn sent_path(&self, path: &str) -> String {
+        let url = reqwest::Url::parse(&format!("{}{path}", self.base)).expect("URL");
+        match url.query() {
+            Some(query) => format!("{}?{query}", url.path()),
+            None => url.path().to_owned(),
+        }
+    }
+
+    /// Sends exactly what it is given: the bearer, these headers, this body.
+    pub(crate) async fn send(
+        &self,
+        method: Method,
+        path: &str,
+        bearer: Option<&str>,
+        headers: &[(String, String)],
+        body: Option<Vec<u8>>,
+    ) -> Reply {
+        self.send_at(&self.base, method, path, bearer, headers, body)
+            .await
+    }
+
+    /// [`Self::send`] to the gateway at `base` (another process).
+    pub(crate) async fn send_at(
+        &self,
+        base: &str,
+        method: Method,
+        path: &str,
+        bearer: Option<&str>,
+        headers: &[(String, String)],
+        body: Option<Vec<u8>>,
+    ) -> Reply {
+        let mut request = self.client.request(method, format!("{base}{path}"));
+        if let Some(bearer) = bearer {
+            request = request.bearer_auth(bearer);
+        }
+        for (name, value) in headers {
+            request = request.header(name.as_str(), value.as_str());
         }
         if let Some(body) = body {
-            request = request
-                .header("Content-Type", "application/vnd.api+json")
-                .body(body.to_string());
+            request = request.body(body);
         }
         let response = request.send().await.expect("request is answered");
         let status = response.status();
@@ -191,6 +319,14 @@ impl TestGateway {
         } else {
             serde_json::from_str(&text).unwrap_or(Value::String(text))
         };
+        // A created key: remember its secret, as a client would.
+        let attributes = &body["data"]["attributes"];
+        if let (Some(token), Some(secret)) = (
+            attributes["key"].as_str(),
+            attributes["signingSecret"].as_str(),
+        ) {
+            self.learn_secret(token, secret);
+        }
         Reply {
             status,
             headers,
@@ -250,13 +386,14 @@ impl TestGateway {
             )
             .await;
         assert_eq!(reply.status, StatusCode::CREATED, "{reply:?}");
-        (
-            reply.id(),
-            reply.attributes()["key"]
-                .as_str()
-                .expect("key shown once")
-                .to_owned(),
-        )
+        let token = reply.attributes()["key"]
+            .as_str()
+            .expect("key shown once")
+            .to_owned();
+        if let Some(secret) = reply.attributes()["signingSecret"].as_str() {
+            self.learn_secret(&token, secret);
+        }
+        (reply.id(), token)
     }
 
     /// A second partner (created the way the operator's CLI does); returns its key.
@@ -279,6 +416,7 @@ impl TestGateway {
             .create_partner(new)
             .await
             .expect("partner");
+        self.learn_secret(key.token.expose(), key.signing_secret.expose());
         (partner.id.to_string(), key.token.expose().to_owned())
     }
 }
@@ -314,4 +452,35 @@ pub(crate) fn legal_entity_body(name: &str, enterprise_number: &str) -> Value {
 /// A valid Belgian enterprise number (mod 97) from a seed.
 pub(crate) fn enterprise_number(seed: u32) -> String {
     einvoice_domain::testing::fixtures::belgian_enterprise_number(seed)
+}
+
+/// The current unix time in seconds.
+pub(crate) fn unix_now() -> i64 {
+    let seconds = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .expect("after 1970")
+        .as_secs();
+    i64::try_from(seconds).expect("in range")
+}
+
+/// `t=<timestamp>,v1=<hex>` computed the way seed 004's clients do, independently of the
+/// gateway's code.
+pub(crate) fn sign_at(
+    secret: &str,
+    timestamp: i64,
+    method: &str,
+    path_and_query: &str,
+    body: &[u8],
+) -> String {
+    use hmac::Mac as _;
+    use sha2::Digest as _;
+    let body_hash = hex::encode(sha2::Sha256::digest(body));
+    let payload = format!("{timestamp}.{method}.{path_and_query}.{body_hash}");
+    let mut mac =
+        hmac::Hmac::<sha2::Sha256>::new_from_slice(secret.as_bytes()).expect("any key length");
+    mac.update(payload.as_bytes());
+    format!(
+        "t={timestamp},v1={}",
+        hex::encode(mac.finalize().into_bytes())
+    )
 }

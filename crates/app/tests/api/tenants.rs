@@ -195,28 +195,39 @@ async fn wrong_resource_type_is_409() {
 #[tokio::test]
 async fn malformed_json_is_400_and_wrong_media_type_is_415() {
     let gateway = TestGateway::spawn().await;
-    let client = reqwest::Client::new();
-    let url = format!("{}/api/v1/tenants", gateway.base);
-    let broken = client
-        .post(&url)
-        .bearer_auth(&gateway.partner_key)
-        .header("Content-Type", "application/json")
-        .body("{\"data\":")
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(broken.status(), StatusCode::BAD_REQUEST);
-    let text = client
-        .post(&url)
-        .bearer_auth(&gateway.partner_key)
-        .header("Content-Type", "text/plain")
-        .body("{}")
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(text.status(), StatusCode::UNSUPPORTED_MEDIA_TYPE);
-    let body: serde_json::Value = text.json().await.unwrap();
-    assert_eq!(body["errors"][0]["code"], "unsupported_media_type");
+    let signed = |content_type: &str, body: &str| {
+        let signature = gateway.fresh_signature(
+            &gateway.partner_secret,
+            "POST",
+            "/api/v1/tenants",
+            body.as_bytes(),
+        );
+        vec![
+            ("Content-Type".to_owned(), content_type.to_owned()),
+            ("X-Signature".to_owned(), signature),
+        ]
+    };
+    let broken = gateway
+        .send(
+            Method::POST,
+            "/api/v1/tenants",
+            Some(&gateway.partner_key),
+            &signed("application/json", "{\"data\":"),
+            Some(b"{\"data\":".to_vec()),
+        )
+        .await;
+    assert_eq!(broken.status, StatusCode::BAD_REQUEST, "{broken:?}");
+    let text = gateway
+        .send(
+            Method::POST,
+            "/api/v1/tenants",
+            Some(&gateway.partner_key),
+            &signed("text/plain", "{}"),
+            Some(b"{}".to_vec()),
+        )
+        .await;
+    assert_eq!(text.status, StatusCode::UNSUPPORTED_MEDIA_TYPE);
+    assert_eq!(text.code(), "unsupported_media_type");
 }
 
 #[tokio::test]

@@ -72,6 +72,26 @@ pub enum AuthError {
     /// The key's environment is not enabled for its tenant.
     #[error("the API key's environment is not enabled for its tenant")]
     EnvironmentNotEnabled,
+    /// The bearer token is not a valid access token.
+    #[error("the access token is not valid")]
+    TokenInvalid,
+    /// The access token has expired.
+    #[error("the access token has expired; use the refresh token or exchange the API key again")]
+    TokenExpired,
+    /// The token exchange was given an unknown key or a wrong secret.
+    #[error("the API key or its secret is not valid")]
+    CredentialsInvalid,
+    /// The refresh token is unknown, revoked or expired.
+    #[error("the refresh token is not valid")]
+    RefreshTokenInvalid,
+    /// The refresh token was used before; every token of its chain is now revoked.
+    #[error(
+        "the refresh token was already used; its chain of tokens is revoked, exchange the API key again"
+    )]
+    RefreshTokenReused,
+    /// The request signature was refused.
+    #[error("{0}")]
+    Signature(#[from] crate::signature::SignatureError),
     /// The store failed.
     #[error("unexpected failure: {0}")]
     Unexpected(String),
@@ -90,6 +110,12 @@ impl AuthError {
             Self::TenantDeleted => "tenant_deleted",
             Self::TenantInactive => "tenant_inactive",
             Self::EnvironmentNotEnabled => "environment_not_enabled",
+            Self::TokenInvalid => "access_token_invalid",
+            Self::TokenExpired => "access_token_expired",
+            Self::CredentialsInvalid => "credentials_invalid",
+            Self::RefreshTokenInvalid => "refresh_token_invalid",
+            Self::RefreshTokenReused => "refresh_token_reused",
+            Self::Signature(error) => error.code(),
             Self::Unexpected(_) => "internal_error",
         }
     }

@@ -10,6 +10,7 @@ mod events;
 mod legal_entities;
 mod partners;
 mod publishing;
+mod security;
 mod tenants;
 mod webhooks;
 
@@ -20,6 +21,9 @@ pub use events::EventService;
 pub use legal_entities::{LegalEntityPatch, LegalEntityService};
 pub use partners::{NewPartner, PartnerService};
 pub use publishing::{Publication, PublishingService, RoutingError, RoutingService};
+pub use security::{
+    IdempotencyService, IssuedTokens, SignatureService, TokenLifetimes, TokenService,
+};
 pub use tenants::{AddressPatch, NewTenant, TenantPatch, TenantService};
 pub use webhooks::{WebhookPatch, WebhookService};
 

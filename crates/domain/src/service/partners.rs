@@ -94,6 +94,7 @@ impl PartnerService {
             description: None,
             environment: new.environment,
             expires_at: None,
+            signing_required: true,
         };
         let issued = ApiKey::issue(tenant.id, fields, &self.master_key, now);
         let events = vec![

@@ -130,6 +130,7 @@ pub fn api_key(
         description: None,
         environment,
         expires_at: None,
+        signing_required: true,
     };
     ApiKey::issue(tenant.id, fields, &master_key(), at).key
 }

@@ -1,7 +1,7 @@
 //! The reference implementation of the store ports, in memory.
 
 use std::cmp::Ordering;
-use std::collections::{BTreeMap, HashSet};
+use std::collections::{BTreeMap, HashMap, HashSet};
 use std::sync::{Mutex, MutexGuard};
 
 use async_trait::async_trait;
@@ -19,9 +19,11 @@ use crate::legal_entity::LegalEntity;
 use crate::participant::ParticipantId;
 use crate::ports::{
     ApiKeyQuery, ApiKeySort, ApiKeyStore, Direction, DocumentQuery, DocumentSort, DocumentStore,
-    EventLog, EventQuery, JobQueue, LegalEntityQuery, LegalEntitySort, LegalEntityStore, Page,
-    SortKey, StoreError, TenantInsert, TenantQuery, TenantSort, TenantStore, Uniqueness,
-    VersionedEntity, WebhookQuery, WebhookSort, WebhookStore,
+    EventLog, EventQuery, IdempotencyScope, IdempotencyStore, JobQueue, LegalEntityQuery,
+    LegalEntitySort, LegalEntityStore, Page, RefreshToken, RefreshTokenStore, RefreshUse,
+    Reservation, SeenSignatureStore, SortKey, StoreError, StoredResponse, TenantInsert,
+    TenantQuery, TenantSort, TenantStore, TokenHash, Uniqueness, VersionedEntity, WebhookQuery,
+    WebhookSort, WebhookStore,
 };
 use crate::rendition::{NewRendition, Rendition};
 use crate::tenant::{Tenant, TenantKind};
@@ -35,6 +37,9 @@ struct State {
     documents: BTreeMap<DocumentId, (Rendition, Vec<u8>)>,
     webhooks: BTreeMap<WebhookId, WebhookEndpoint>,
     events: Vec<StoredEvent>,
+    seen_signatures: HashMap<(ApiKeyId, [u8; 32]), OffsetDateTime>,
+    idempotency: HashMap<IdempotencyScope, IdempotencyEntry>,
+    refresh_tokens: HashMap<TokenHash, RefreshEntry>,
     jobs: BTreeMap<JobId, StoredJob>,
     probe_counts: BTreeMap<ProbeCounter, u64>,
 }
@@ -44,6 +49,19 @@ struct State {
 struct StoredJob {
     job: Job,
     lease_token: Option<uuid::Uuid>,
+}
+
+#[derive(Debug)]
+struct IdempotencyEntry {
+    request_hash: [u8; 32],
+    response: Option<StoredResponse>,
+    expires_at: OffsetDateTime,
+}
+
+#[derive(Debug)]
+struct RefreshEntry {
+    token: RefreshToken,
+    used: bool,
 }
 
 /// Every store port in memory, with the same guarantees as the database adapters
@@ -964,5 +982,159 @@ impl JobQueue for InMemoryStore {
 
     async fn probe_count(&self, counter: &ProbeCounter) -> Result<u64, StoreError> {
         Ok(self.state().probe_counts.get(counter).copied().unwrap_or(0))
+    }
+}
+
+#[async_trait]
+impl SeenSignatureStore for InMemoryStore {
+    async fn remember_signature(
+        &self,
+        key: ApiKeyId,
+        mac: &[u8; 32],
+        expires_at: OffsetDateTime,
+        now: OffsetDateTime,
+    ) -> Result<bool, StoreError> {
+        let mut state = self.state();
+        let entry = state.seen_signatures.entry((key, *mac));
+        match entry {
+            std::collections::hash_map::Entry::Occupied(mut seen) if *seen.get() <= now => {
+                seen.insert(expires_at);
+                Ok(true)
+            }
+            std::collections::hash_map::Entry::Occupied(_) => Ok(false),
+            std::collections::hash_map::Entry::Vacant(vacant) => {
+                vacant.insert(expires_at);
+                Ok(true)
+            }
+        }
+    }
+
+    async fn purge_signatures(&self, now: OffsetDateTime) -> Result<u64, StoreError> {
+        let mut state = self.state();
+        let before = state.seen_signatures.len();
+        state
+            .seen_signatures
+            .retain(|_, expires_at| *expires_at > now);
+        Ok((before - state.seen_signatures.len()) as u64)
+    }
+}
+
+#[async_trait]
+impl IdempotencyStore for InMemoryStore {
+    async fn reserve_idempotency_key(
+        &self,
+        scope: &IdempotencyScope,
+        request_hash: &[u8; 32],
+        now: OffsetDateTime,
+        lock_expires_at: OffsetDateTime,
+    ) -> Result<Reservation, StoreError> {
+        let mut state = self.state();
+        if let Some(entry) = state
+            .idempotency
+            .get(scope)
+            .filter(|entry| entry.expires_at > now)
+        {
+            return Ok(if entry.request_hash != *request_hash {
+                Reservation::Mismatch
+            } else if let Some(response) = &entry.response {
+                Reservation::Completed(response.clone())
+            } else {
+                Reservation::InFlight
+            });
+        }
+        state.idempotency.insert(
+            scope.clone(),
+            IdempotencyEntry {
+                request_hash: *request_hash,
+                response: None,
+                expires_at: lock_expires_at,
+            },
+        );
+        Ok(Reservation::Reserved)
+    }
+
+    async fn complete_idempotency_key(
+        &self,
+        scope: &IdempotencyScope,
+        response: &StoredResponse,
+        expires_at: OffsetDateTime,
+    ) -> Result<(), StoreError> {
+        let mut state = self.state();
+        let entry = state
+            .idempotency
+            .get_mut(scope)
+            .ok_or(StoreError::NotFound)?;
+        entry.response = Some(response.clone());
+        entry.expires_at = expires_at;
+        Ok(())
+    }
+
+    async fn release_idempotency_key(&self, scope: &IdempotencyScope) -> Result<(), StoreError> {
+        let mut state = self.state();
+        if state
+            .idempotency
+            .get(scope)
+            .is_some_and(|entry| entry.response.is_none())
+        {
+            state.idempotency.remove(scope);
+        }
+        Ok(())
+    }
+
+    async fn purge_idempotency_keys(&self, now: OffsetDateTime) -> Result<u64, StoreError> {
+        let mut state = self.state();
+        let before = state.idempotency.len();
+        state.idempotency.retain(|_, entry| entry.expires_at > now);
+        Ok((before - state.idempotency.len()) as u64)
+    }
+}
+
+#[async_trait]
+impl RefreshTokenStore for InMemoryStore {
+    async fn insert_refresh_token(&self, token: &RefreshToken) -> Result<(), StoreError> {
+        let mut state = self.state();
+        if state.refresh_tokens.contains_key(&token.hash) {
+            return Err(StoreError::Unexpected("duplicate refresh token".to_owned()));
+        }
+        state.refresh_tokens.insert(
+            token.hash,
+            RefreshEntry {
+                token: token.clone(),
+                used: false,
+            },
+        );
+        Ok(())
+    }
+
+    async fn use_refresh_token(
+        &self,
+        hash: &TokenHash,
+        now: OffsetDateTime,
+    ) -> Result<RefreshUse, StoreError> {
+        let mut state = self.state();
+        let Some(entry) = state.refresh_tokens.get_mut(hash) else {
+            return Ok(RefreshUse::Unknown);
+        };
+        if entry.used {
+            let family = entry.token.family;
+            state
+                .refresh_tokens
+                .retain(|_, other| other.token.family != family);
+            return Ok(RefreshUse::Reused);
+        }
+        if entry.token.expires_at <= now {
+            return Ok(RefreshUse::Unknown);
+        }
+        entry.used = true;
+        Ok(RefreshUse::Valid(entry.token.clone()))
+    }
+
+    async fn purge_refresh_tokens(&self, now: OffsetDateTime) -> Result<u64, StoreError> {
+        let mut state = self.state();
+        let before = state.refresh_tokens.len();
+        state
+            .refresh_tokens
+            .retain(|_, entry| entry.token.expires_at > now);
+        Ok((before - state.refresh_tokens.len()) as u64)
     }
 }

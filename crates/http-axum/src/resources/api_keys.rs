@@ -31,6 +31,7 @@ pub struct ApiKeyCreateAttributes {
     description: Option<String>,
     environment: Option<String>,
     expires_at: Option<String>,
+    signing_required: Option<bool>,
 }
 
 /// Key fields as sent on update.
@@ -60,6 +61,8 @@ pub struct ApiKeyAttributes {
     last_used_at: Option<String>,
     expires_at: Option<String>,
     revoked_at: Option<String>,
+    /// Whether requests authenticated by the key must be signed.
+    signing_required: bool,
     /// The bearer token: only in the create response.
     #[serde(skip_serializing_if = "Option::is_none")]
     key: Option<String>,
@@ -92,6 +95,7 @@ fn api_key_resource(
             last_used_at: key.last_used_at.map(rfc3339),
             expires_at: key.expires_at.map(rfc3339),
             revoked_at,
+            signing_required: key.signing_required,
             key: issued.map(|issued| issued.token.expose().to_owned()),
             signing_secret: issued.map(|issued| issued.signing_secret.expose().to_owned()),
         },
@@ -163,6 +167,7 @@ pub async fn create(
         description,
         environment: environment.unwrap_or_else(|| caller.environment()),
         expires_at,
+        signing_required: attributes.signing_required.unwrap_or(true),
     };
     let issued = state.api_keys.create(&caller, tenant, fields).await?;
     tracing::info!(api_key.id = %issued.key.id, tenant.id = %tenant, environment = %issued.key.environment, "API key created");

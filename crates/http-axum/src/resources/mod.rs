@@ -6,6 +6,7 @@ pub mod documents;
 pub mod events;
 pub mod legal_entities;
 pub mod tenants;
+pub mod tokens;
 pub mod webhooks;
 
 use std::collections::BTreeMap;

@@ -29,6 +29,9 @@ use crate::tenant::{Tenant, TenantCode};
 use crate::text::{CompanyName, ExternalId};
 
 use super::fixtures::{self, T0};
+use crate::idempotency::{IdempotencyKey, IdempotencyScope};
+use crate::ids::{ApiKeyId, TenantId};
+use crate::ports::{RefreshToken, RefreshUse, Reservation, StoredResponse};
 
 mod documents;
 mod webhooks;
@@ -95,6 +98,14 @@ macro_rules! store_contract {
             lease_expiry_after_the_last_attempt_is_dead,
             release_requeues_without_counting_the_attempt,
             concurrent_claims_never_share_a_job,
+            signatures_are_remembered_once_until_they_expire,
+            concurrent_signature_records_accept_one,
+            idempotency_key_reserves_replays_and_refuses_mismatches,
+            idempotency_keys_are_scoped_by_tenant_and_environment,
+            idempotency_reservation_expires_and_can_be_released,
+            concurrent_idempotency_reservations_reserve_once,
+            refresh_token_is_used_once_and_reuse_revokes_its_family,
+            expired_refresh_tokens_are_unknown_and_purged,
         );
     };
     (@each $store:expr; $($name:ident),* $(,)?) => {
@@ -1060,5 +1071,321 @@ pub async fn events_filter_by_tenant_and_environment<S: Store>(store: &S) {
             (child.id, Some(Environment::Sandbox)),
             (sibling.id, Some(Environment::Sandbox)),
         ]
+    );
+}
+
+/// A MAC is accepted once per key until its record expires; purging forgets expired
+/// records only.
+pub async fn signatures_are_remembered_once_until_they_expire<S: Store>(store: &S) {
+    let key = ApiKeyId::new();
+    let other_key = ApiKeyId::new();
+    let mac = [7_u8; 32];
+    let until = T0 + Duration::minutes(10);
+    assert!(
+        store
+            .remember_signature(key, &mac, until, T0)
+            .await
+            .unwrap()
+    );
+    assert!(
+        !store
+            .remember_signature(key, &mac, until, T0)
+            .await
+            .unwrap()
+    );
+    assert!(
+        !store
+            .remember_signature(key, &mac, until, until - Duration::SECOND)
+            .await
+            .unwrap()
+    );
+    assert!(
+        store
+            .remember_signature(other_key, &mac, until, T0)
+            .await
+            .unwrap()
+    );
+    assert!(
+        store
+            .remember_signature(key, &[8; 32], T0 + Duration::minutes(1), T0)
+            .await
+            .unwrap()
+    );
+    assert_eq!(
+        store
+            .purge_signatures(T0 + Duration::minutes(5))
+            .await
+            .unwrap(),
+        1
+    );
+    assert!(
+        !store
+            .remember_signature(key, &mac, until, T0)
+            .await
+            .unwrap()
+    );
+    assert!(
+        store
+            .remember_signature(key, &mac, until + Duration::minutes(10), until)
+            .await
+            .unwrap(),
+        "an expired record no longer counts"
+    );
+    assert_eq!(
+        store
+            .purge_signatures(until + Duration::hours(1))
+            .await
+            .unwrap(),
+        2
+    );
+}
+
+/// Of concurrent records of one MAC, exactly one is the first.
+pub async fn concurrent_signature_records_accept_one<S: Store>(store: &S) {
+    let key = ApiKeyId::new();
+    let until = T0 + Duration::minutes(10);
+    let attempts = (0..20).map(|_| store.remember_signature(key, &[9; 32], until, T0));
+    let results = futures_util::future::join_all(attempts).await;
+    let firsts = results
+        .into_iter()
+        .filter(|result| *result.as_ref().unwrap())
+        .count();
+    assert_eq!(firsts, 1);
+}
+
+fn scope(tenant: TenantId, environment: Environment, key: &str) -> IdempotencyScope {
+    IdempotencyScope {
+        tenant,
+        environment,
+        key: IdempotencyKey::parse(key).unwrap(),
+    }
+}
+
+fn response(status: u16, body: &str) -> StoredResponse {
+    StoredResponse {
+        status,
+        headers: vec![
+            (
+                "content-type".to_owned(),
+                "application/vnd.api+json".to_owned(),
+            ),
+            ("location".to_owned(), "/api/v1/x".to_owned()),
+        ],
+        body: body.as_bytes().to_vec(),
+    }
+}
+
+/// Reserve, in flight, mismatch, complete, replay.
+pub async fn idempotency_key_reserves_replays_and_refuses_mismatches<S: Store>(store: &S) {
+    let scope = scope(TenantId::new(), Environment::Sandbox, "key-1");
+    let lock = T0 + Duration::minutes(1);
+    let reserve = |hash: [u8; 32]| {
+        let scope = scope.clone();
+        async move {
+            store
+                .reserve_idempotency_key(&scope, &hash, T0, lock)
+                .await
+                .unwrap()
+        }
+    };
+    assert_eq!(reserve([1; 32]).await, Reservation::Reserved);
+    assert_eq!(reserve([1; 32]).await, Reservation::InFlight);
+    assert_eq!(reserve([2; 32]).await, Reservation::Mismatch);
+    let stored = response(201, r#"{"data":{"id":"1"}}"#);
+    store
+        .complete_idempotency_key(&scope, &stored, T0 + Duration::hours(24))
+        .await
+        .unwrap();
+    assert_eq!(
+        reserve([1; 32]).await,
+        Reservation::Completed(stored.clone())
+    );
+    assert_eq!(reserve([2; 32]).await, Reservation::Mismatch);
+    // Still there after the in-flight lock would have expired.
+    let later = T0 + Duration::hours(23);
+    assert_eq!(
+        store
+            .reserve_idempotency_key(&scope, &[1; 32], later, later + Duration::minutes(1))
+            .await
+            .unwrap(),
+        Reservation::Completed(stored)
+    );
+    // Releasing a completed key changes nothing.
+    store.release_idempotency_key(&scope).await.unwrap();
+    assert!(matches!(reserve([1; 32]).await, Reservation::Completed(_)));
+}
+
+/// The same key in another tenant or environment is another key.
+pub async fn idempotency_keys_are_scoped_by_tenant_and_environment<S: Store>(store: &S) {
+    let tenant = TenantId::new();
+    let lock = T0 + Duration::minutes(1);
+    for scope in [
+        scope(tenant, Environment::Sandbox, "same"),
+        scope(tenant, Environment::Production, "same"),
+        scope(TenantId::new(), Environment::Sandbox, "same"),
+        scope(tenant, Environment::Sandbox, "SAME"),
+    ] {
+        assert_eq!(
+            store
+                .reserve_idempotency_key(&scope, &[1; 32], T0, lock)
+                .await
+                .unwrap(),
+            Reservation::Reserved
+        );
+    }
+}
+
+/// A reservation can be released (retry after a failure) and expires (a crashed
+/// request); completed keys expire after their retention; purging forgets them.
+pub async fn idempotency_reservation_expires_and_can_be_released<S: Store>(store: &S) {
+    let released = scope(TenantId::new(), Environment::Sandbox, "released");
+    let lock = T0 + Duration::minutes(1);
+    store
+        .reserve_idempotency_key(&released, &[1; 32], T0, lock)
+        .await
+        .unwrap();
+    store.release_idempotency_key(&released).await.unwrap();
+    assert_eq!(
+        store
+            .reserve_idempotency_key(&released, &[2; 32], T0, lock)
+            .await
+            .unwrap(),
+        Reservation::Reserved
+    );
+
+    let crashed = scope(TenantId::new(), Environment::Sandbox, "crashed");
+    store
+        .reserve_idempotency_key(&crashed, &[1; 32], T0, lock)
+        .await
+        .unwrap();
+    assert_eq!(
+        store
+            .reserve_idempotency_key(&crashed, &[1; 32], lock, lock + Duration::minutes(1))
+            .await
+            .unwrap(),
+        Reservation::Reserved,
+        "a reservation past its lock can be taken over"
+    );
+
+    let done = scope(TenantId::new(), Environment::Sandbox, "done");
+    store
+        .reserve_idempotency_key(&done, &[1; 32], T0, lock)
+        .await
+        .unwrap();
+    let retention = T0 + Duration::hours(24);
+    store
+        .complete_idempotency_key(&done, &response(200, "{}"), retention)
+        .await
+        .unwrap();
+    assert_eq!(
+        store
+            .purge_idempotency_keys(T0 + Duration::hours(1))
+            .await
+            .unwrap(),
+        2,
+        "the two lapsed reservations"
+    );
+    assert!(matches!(
+        store
+            .reserve_idempotency_key(&done, &[1; 32], T0 + Duration::hours(1), lock)
+            .await
+            .unwrap(),
+        Reservation::Completed(_)
+    ));
+    assert_eq!(
+        store
+            .reserve_idempotency_key(&done, &[2; 32], retention, retention + Duration::minutes(1))
+            .await
+            .unwrap(),
+        Reservation::Reserved,
+        "after its retention the key is free again"
+    );
+    assert_eq!(
+        store
+            .purge_idempotency_keys(retention + Duration::hours(1))
+            .await
+            .unwrap(),
+        1
+    );
+}
+
+/// Of concurrent reservations of one key, exactly one reserves it.
+pub async fn concurrent_idempotency_reservations_reserve_once<S: Store>(store: &S) {
+    let scope = scope(TenantId::new(), Environment::Sandbox, "race");
+    let lock = T0 + Duration::minutes(1);
+    let attempts = (0..20).map(|_| store.reserve_idempotency_key(&scope, &[1; 32], T0, lock));
+    let results = futures_util::future::join_all(attempts).await;
+    let reserved = results
+        .into_iter()
+        .map(Result::unwrap)
+        .filter(|result| *result == Reservation::Reserved)
+        .count();
+    assert_eq!(reserved, 1);
+}
+
+fn refresh(family: uuid::Uuid, key: ApiKeyId, tenant: TenantId, hours: i64) -> RefreshToken {
+    RefreshToken::issue(family, key, tenant, T0, T0 + Duration::hours(hours)).0
+}
+
+/// A refresh token is valid once; using it again revokes every token of its family.
+pub async fn refresh_token_is_used_once_and_reuse_revokes_its_family<S: Store>(store: &S) {
+    let (key, tenant) = (ApiKeyId::new(), TenantId::new());
+    let family = uuid::Uuid::new_v4();
+    let first = refresh(family, key, tenant, 24);
+    let second = refresh(family, key, tenant, 24);
+    let other = refresh(uuid::Uuid::new_v4(), key, tenant, 24);
+    for token in [&first, &second, &other] {
+        store.insert_refresh_token(token).await.unwrap();
+    }
+    assert_eq!(
+        store.use_refresh_token(&first.hash, T0).await.unwrap(),
+        RefreshUse::Valid(first.clone())
+    );
+    assert_eq!(
+        store.use_refresh_token(&first.hash, T0).await.unwrap(),
+        RefreshUse::Reused
+    );
+    assert!(
+        !matches!(
+            store.use_refresh_token(&second.hash, T0).await.unwrap(),
+            RefreshUse::Valid(_)
+        ),
+        "reuse revokes the family"
+    );
+    assert_eq!(
+        store.use_refresh_token(&other.hash, T0).await.unwrap(),
+        RefreshUse::Valid(other)
+    );
+    let attempts = (0..10).map(|_| store.use_refresh_token(&first.hash, T0));
+    assert!(
+        futures_util::future::join_all(attempts)
+            .await
+            .into_iter()
+            .all(|result| !matches!(result.unwrap(), RefreshUse::Valid(_)))
+    );
+}
+
+/// Expired tokens do not work and are purged.
+pub async fn expired_refresh_tokens_are_unknown_and_purged<S: Store>(store: &S) {
+    let (key, tenant) = (ApiKeyId::new(), TenantId::new());
+    let short = refresh(uuid::Uuid::new_v4(), key, tenant, 1);
+    let long = refresh(uuid::Uuid::new_v4(), key, tenant, 48);
+    store.insert_refresh_token(&short).await.unwrap();
+    store.insert_refresh_token(&long).await.unwrap();
+    let later = T0 + Duration::hours(2);
+    assert_eq!(
+        store.use_refresh_token(&short.hash, later).await.unwrap(),
+        RefreshUse::Unknown
+    );
+    assert_eq!(store.purge_refresh_tokens(later).await.unwrap(), 1);
+    let race = (0..10).map(|_| store.use_refresh_token(&long.hash, later));
+    let valid = futures_util::future::join_all(race)
+        .await
+        .into_iter()
+        .filter(|result| matches!(result.as_ref().unwrap(), RefreshUse::Valid(_)))
+        .count();
+    assert_eq!(
+        valid, 1,
+        "concurrent uses of one token: exactly one is valid"
     );
 }
