@@ -75,6 +75,10 @@ pub enum LogFormat {
 
 /// The commands.
 #[derive(Debug, Subcommand)]
+#[expect(
+    clippy::large_enum_variant,
+    reason = "parsed once at start-up; boxing would only complicate clap's derive"
+)]
 pub enum Command {
     /// Run the gateway (the default).
     Serve(ServeSettings),
@@ -255,6 +259,10 @@ pub struct ServeSettings {
     /// Milliseconds an idle worker waits before looking for jobs again.
     #[arg(long, env = "EINVOICE_JOB_POLL_MS", default_value_t = 500, value_parser = clap::value_parser!(u64).range(10..=60_000))]
     pub job_poll_ms: u64,
+
+    /// The SMP (Peppol capability publishing) and what it publishes.
+    #[command(flatten)]
+    pub smp: SmpSettings,
 }
 
 /// What a `serve` process runs.
@@ -269,6 +277,28 @@ pub enum Role {
 }
 
 impl ServeSettings {
+    /// The defaults of every flag (no environment variable read), listening on an
+    /// ephemeral loopback port: for embedding the gateway and for tests, which change
+    /// what they need with struct update syntax.
+    pub fn loopback_defaults() -> Self {
+        Self {
+            listen: SocketAddr::from(([127, 0, 0, 1], 0)),
+            public_url: None,
+            body_limit_bytes: 1024 * 1024,
+            document_body_limit_bytes: 32 * 1024 * 1024,
+            request_timeout_secs: 30,
+            shutdown_grace_secs: 30,
+            migrate_on_start: true,
+            role: Role::All,
+            no_workers: false,
+            worker_only: false,
+            worker_concurrency: 4,
+            job_lease_secs: 30,
+            job_poll_ms: 500,
+            smp: SmpSettings::default(),
+        }
+    }
+
     /// The role, after the `--no-workers` and `--worker-only` shorthands.
     pub fn effective_role(&self) -> Role {
         if self.no_workers {
@@ -277,6 +307,137 @@ impl ServeSettings {
             Role::Worker
         } else {
             self.role
+        }
+    }
+}
+
+/// Settings of the gateway's SMP: which environment it publishes, where it is served,
+/// the key and certificate it signs with, and the access point endpoint it publishes.
+/// See `docs/SMP.md`.
+#[derive(Debug, Clone, Args)]
+pub struct SmpSettings {
+    /// Serve the SMP.
+    #[arg(id = "smp", long = "smp", env = "EINVOICE_SMP_ENABLED", default_value_t = true, action = clap::ArgAction::Set)]
+    pub enabled: bool,
+
+    /// The environment whose `active` legal entities the SMP publishes (`sandbox` or
+    /// `production`): one SMP is registered in one SML with one certificate.
+    #[arg(
+        id = "smp_environment",
+        long = "smp-environment",
+        env = "EINVOICE_SMP_ENVIRONMENT",
+        default_value = "sandbox"
+    )]
+    pub environment: String,
+
+    /// Path under which the SMP is served on the main listener (`/` for the root).
+    #[arg(
+        id = "smp_path_prefix",
+        long = "smp-path-prefix",
+        env = "EINVOICE_SMP_PATH_PREFIX",
+        default_value = "/smp"
+    )]
+    pub path_prefix: String,
+
+    /// Serve the SMP at the root of a listener of its own on this address instead of
+    /// under the path prefix of the main listener.
+    #[arg(id = "smp_listen", long = "smp-listen", env = "EINVOICE_SMP_LISTEN")]
+    pub listen: Option<SocketAddr>,
+
+    /// The SMP's public base URL, as registered in the SML (the ServiceGroup's links
+    /// start with it); `PUBLIC_URL` + path prefix (or `http://SMP_LISTEN`) when not set.
+    #[arg(
+        id = "smp_public_url",
+        long = "smp-public-url",
+        env = "EINVOICE_SMP_PUBLIC_URL"
+    )]
+    pub public_url: Option<String>,
+
+    /// PEM file of the SMP's RSA private key (PKCS#8). With the certificate file; when
+    /// neither is set a sandbox SMP generates a self-signed pair in `DATA_DIR/smp/`.
+    #[arg(
+        id = "smp_key_file",
+        long = "smp-key-file",
+        env = "EINVOICE_SMP_KEY_FILE"
+    )]
+    pub key_file: Option<PathBuf>,
+
+    /// PEM file of the SMP's certificate (for production: issued by the Peppol SMP CA).
+    #[arg(
+        id = "smp_certificate_file",
+        long = "smp-certificate-file",
+        env = "EINVOICE_SMP_CERTIFICATE_FILE"
+    )]
+    pub certificate_file: Option<PathBuf>,
+
+    /// The access point's AS4 URL published for every document type;
+    /// `PUBLIC_URL/as4` when not set.
+    #[arg(id = "ap_url", long = "ap-url", env = "EINVOICE_AP_URL")]
+    pub ap_url: Option<String>,
+
+    /// PEM file of the access point's certificate; the SMP certificate when not set
+    /// (sandbox only).
+    #[arg(
+        id = "ap_certificate_file",
+        long = "ap-certificate-file",
+        env = "EINVOICE_AP_CERTIFICATE_FILE"
+    )]
+    pub ap_certificate_file: Option<PathBuf>,
+
+    /// `ServiceActivationDate` (RFC 3339); the access point certificate's start of
+    /// validity when not set.
+    #[arg(
+        id = "ap_activation_date",
+        long = "ap-activation-date",
+        env = "EINVOICE_AP_ACTIVATION_DATE"
+    )]
+    pub activation_date: Option<String>,
+
+    /// `ServiceExpirationDate` (RFC 3339); the access point certificate's end of
+    /// validity when not set.
+    #[arg(
+        id = "ap_expiration_date",
+        long = "ap-expiration-date",
+        env = "EINVOICE_AP_EXPIRATION_DATE"
+    )]
+    pub expiration_date: Option<String>,
+
+    /// `ServiceDescription` of the endpoint.
+    #[arg(
+        id = "smp_service_description",
+        long = "smp-service-description",
+        env = "EINVOICE_SMP_SERVICE_DESCRIPTION",
+        default_value = "einvoice-gateway access point"
+    )]
+    pub service_description: String,
+
+    /// `TechnicalContactUrl` of the endpoint (a URL or `mailto:` address); the public
+    /// URL when not set.
+    #[arg(
+        id = "smp_technical_contact",
+        long = "smp-technical-contact",
+        env = "EINVOICE_SMP_TECHNICAL_CONTACT"
+    )]
+    pub technical_contact: Option<String>,
+}
+
+impl Default for SmpSettings {
+    /// The defaults of the flags (no environment variables read).
+    fn default() -> Self {
+        Self {
+            enabled: true,
+            environment: "sandbox".to_owned(),
+            path_prefix: "/smp".to_owned(),
+            listen: None,
+            public_url: None,
+            key_file: None,
+            certificate_file: None,
+            ap_url: None,
+            ap_certificate_file: None,
+            activation_date: None,
+            expiration_date: None,
+            service_description: "einvoice-gateway access point".to_owned(),
+            technical_contact: None,
         }
     }
 }

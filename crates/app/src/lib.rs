@@ -4,5 +4,6 @@
 
 pub mod config;
 pub mod documents;
+pub mod smp;
 pub mod telemetry;
 pub mod wiring;

@@ -9,11 +9,13 @@ use std::time::Duration;
 use einvoice_document_json::ParseLimits;
 use einvoice_domain::api_key::IssuedApiKey;
 use einvoice_domain::clock::{Clock, SystemClock};
+use einvoice_domain::environment::Environment;
 use einvoice_domain::job::JobKind;
 use einvoice_domain::ports::{JobQueue, Store};
 use einvoice_domain::secret::MasterKey;
 use einvoice_domain::service::{
-    ApiKeyService, DocumentService, LegalEntityService, PartnerService, TenantService,
+    ApiKeyService, DocumentService, EventService, LegalEntityService, PartnerService,
+    PublishingService, TenantService, WebhookService,
 };
 use einvoice_domain::tenant::Tenant;
 use einvoice_http_axum::{AppState, HttpSettings};
@@ -51,6 +53,9 @@ pub enum BuildError {
     /// A domain use case failed during start-up.
     #[error("start-up: {0}")]
     Startup(String),
+    /// The SMP cannot be set up.
+    #[error("SMP: {0}")]
+    Smp(String),
 }
 
 /// Which database the configuration names.
@@ -243,6 +248,10 @@ pub struct Services {
     pub legal_entities: LegalEntityService,
     /// Business document use cases.
     pub documents: DocumentService,
+    /// The event feed.
+    pub events: EventService,
+    /// Webhook endpoint use cases.
+    pub webhooks: WebhookService,
 }
 
 /// Wires the services to `store`.
@@ -250,6 +259,16 @@ pub fn services(store: &Stores, master_key: MasterKey) -> Services {
     match store {
         Stores::Sqlite(store) => services_over(store, master_key),
         Stores::Postgres(store) => services_over(store, master_key),
+    }
+}
+
+/// What the SMP of `environment` publishes, read from `store`.
+pub fn publishing(store: &Stores, environment: Environment) -> PublishingService {
+    match store {
+        Stores::Sqlite(store) => PublishingService::new(store.clone(), store.clone(), environment),
+        Stores::Postgres(store) => {
+            PublishingService::new(store.clone(), store.clone(), environment)
+        }
     }
 }
 
@@ -264,17 +283,33 @@ fn services_over<S: Store + 'static>(store: &Arc<S>, master_key: MasterKey) -> S
             store.clone(),
             tenants.clone(),
             clock.clone(),
-            master_key,
+            master_key.clone(),
         ),
         legal_entities: LegalEntityService::new(store.clone(), clock.clone()),
         documents: DocumentService::new(
             store.clone(),
             store.clone(),
             vec![Arc::new(einvoice_render_ubl::UblRenderer)],
-            clock,
+            clock.clone(),
         ),
+        events: EventService::new(store.clone()),
+        webhooks: WebhookService::new(store.clone(), store.clone(), clock, master_key),
         tenants,
     }
+}
+
+/// `GET /readyz`: the store answers and every embedded migration is applied.
+fn readiness(store: Stores) -> einvoice_http_axum::ReadinessCheck {
+    Arc::new(move || {
+        let store = store.clone();
+        Box::pin(async move {
+            match store.is_migrated().await {
+                Ok(true) => Ok(()),
+                Ok(false) => Err("the database migrations are not applied".to_owned()),
+                Err(error) => Err(format!("the store is unreachable: {error}")),
+            }
+        })
+    })
 }
 
 /// Credentials shown once.
@@ -291,6 +326,9 @@ pub struct Credentials {
 struct Server {
     shutdown: oneshot::Sender<()>,
     task: JoinHandle<std::io::Result<()>>,
+    /// The SMP's own listener, when it has one: how to stop it and its task.
+    smp: Option<(oneshot::Sender<()>, JoinHandle<std::io::Result<()>>)>,
+    smp_addr: Option<SocketAddr>,
 }
 
 /// A gateway serving (and, depending on its role, running jobs) in the background.
@@ -300,6 +338,8 @@ pub struct Running {
     pub addr: Option<SocketAddr>,
     /// The sandbox partner created on the first start of an empty store.
     pub bootstrap: Option<Credentials>,
+    /// The SMP's own listener, when it has one.
+    pub smp_addr: Option<SocketAddr>,
     /// The job workers; `None` for an API-only process.
     pub workers: Option<Workers>,
     server: Option<Server>,
@@ -318,6 +358,15 @@ impl Running {
                 return;
             };
             let _receiver_gone = server.shutdown.send(());
+            if let Some((sender, smp)) = server.smp.take() {
+                let _receiver_gone = sender.send(());
+                match tokio::time::timeout(grace, smp).await {
+                    Ok(Ok(Ok(()))) => {}
+                    Ok(Ok(Err(error))) => tracing::error!(%error, "SMP server failed"),
+                    Ok(Err(error)) => tracing::error!(%error, "SMP server task failed"),
+                    Err(_) => tracing::warn!("SMP requests did not finish within the grace period"),
+                }
+            }
             match tokio::time::timeout(grace, &mut server.task).await {
                 Ok(Ok(Ok(()))) => tracing::info!("server stopped"),
                 Ok(Ok(Err(error))) => tracing::error!(%error, "server failed"),
@@ -380,6 +429,7 @@ pub async fn start(
         let (addr, bootstrap, server) = serve_api(global, settings, &store).await?;
         (Some(addr), bootstrap, Some(server))
     };
+    let smp_addr = server.as_ref().and_then(|server| server.smp_addr);
     let workers = (role != Role::Api).then(|| {
         let workers = Workers::start(
             store.job_queue(),
@@ -393,6 +443,7 @@ pub async fn start(
     Ok(Running {
         addr,
         bootstrap,
+        smp_addr,
         workers,
         server,
         store,
@@ -432,18 +483,67 @@ async fn serve_api(
         .unwrap_or_else(|| format!("http://{addr}"))
         .trim_end_matches('/')
         .to_owned();
+    let http = HttpSettings {
+        body_limit_bytes: settings.body_limit_bytes,
+        document_body_limit_bytes: settings.document_body_limit_bytes,
+        request_timeout: Duration::from_secs(settings.request_timeout_secs),
+    };
+    let mut smp = None;
+    let mut smp_server = None;
+    let mut smp_addr = None;
+    if settings.smp.enabled {
+        let publishing = publishing(store, crate::smp::environment(&settings.smp)?);
+        if let Some(listen) = settings.smp.listen {
+            let listener = tokio::net::TcpListener::bind(listen)
+                .await
+                .map_err(|source| BuildError::Listen {
+                    addr: listen,
+                    source,
+                })?;
+            let addr = listener.local_addr().map_err(|source| BuildError::Listen {
+                addr: listen,
+                source,
+            })?;
+            let smp_url = settings
+                .smp
+                .public_url
+                .clone()
+                .unwrap_or_else(|| format!("http://{addr}"));
+            let state = crate::smp::state(global, &settings.smp, publishing, &base_url, &smp_url)?;
+            let router = einvoice_http_axum::smp_router(state, http);
+            let (stop, signal) = oneshot::channel::<()>();
+            let server = tokio::spawn(async move {
+                axum::serve(listener, router)
+                    .with_graceful_shutdown(async move {
+                        drop(signal.await);
+                    })
+                    .await
+            });
+            tracing::info!(%addr, "SMP listening");
+            smp_server = Some((stop, server));
+            smp_addr = Some(addr);
+        } else {
+            let prefix = format!("/{}", settings.smp.path_prefix.trim_matches('/'));
+            let smp_url = settings
+                .smp
+                .public_url
+                .clone()
+                .unwrap_or_else(|| format!("{base_url}{}", prefix.trim_end_matches('/')));
+            let state = crate::smp::state(global, &settings.smp, publishing, &base_url, &smp_url)?;
+            smp = Some((prefix, state));
+        }
+    }
     let state = AppState {
         tenants: services.tenants,
         api_keys: services.api_keys,
         legal_entities: services.legal_entities,
         documents: services.documents,
+        events: services.events,
+        webhooks: services.webhooks,
         document_limits: ParseLimits::default(),
         base_url,
-    };
-    let http = HttpSettings {
-        body_limit_bytes: settings.body_limit_bytes,
-        document_body_limit_bytes: settings.document_body_limit_bytes,
-        request_timeout: Duration::from_secs(settings.request_timeout_secs),
+        readiness: readiness(store.clone()),
+        smp,
     };
     let router = einvoice_http_axum::router(state, http);
     let (shutdown, signal) = oneshot::channel::<()>();
@@ -455,5 +555,14 @@ async fn serve_api(
             .await
     });
     tracing::info!(%addr, "listening");
-    Ok((addr, bootstrap, Server { shutdown, task }))
+    Ok((
+        addr,
+        bootstrap,
+        Server {
+            shutdown,
+            task,
+            smp: smp_server,
+            smp_addr,
+        },
+    ))
 }

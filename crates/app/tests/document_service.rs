@@ -80,11 +80,7 @@ async fn a_submission_records_every_status_it_reached() {
         DocumentStatusName::QueuedForValidation
     );
     let events = store
-        .events(EventQuery {
-            partner_id: acting.tenant.partner_id(),
-            after: 0,
-            limit: 100,
-        })
+        .events(EventQuery::partner(acting.tenant.partner_id(), 0, 100))
         .await
         .expect("events");
     let document_events: Vec<(String, serde_json::Value)> = events

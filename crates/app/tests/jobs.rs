@@ -225,7 +225,7 @@ async fn crash_test(database: Database) {
     let started = Instant::now();
     let orphans: Vec<Job> = loop {
         assert!(
-            started.elapsed() < Duration::from_secs(60),
+            started.elapsed() < Duration::from_mins(1),
             "the victim never held a job"
         );
         let held = jobs(&store, Some(JobState::Running))
@@ -248,7 +248,7 @@ async fn crash_test(database: Database) {
         "the victim was killed while holding no job"
     );
 
-    let counts = wait_until_done(&store, JOBS, Duration::from_secs(120)).await;
+    let counts = wait_until_done(&store, JOBS, Duration::from_mins(2)).await;
     assert_eq!(
         counts,
         JobCounts {
@@ -308,7 +308,7 @@ async fn two_gateways_share_one_queue(database: Database) {
         "--work-ms",
         "30",
     ]);
-    wait_until_done(&store, JOBS, Duration::from_secs(60)).await;
+    wait_until_done(&store, JOBS, Duration::from_mins(1)).await;
     let counter = ProbeCounter::parse("shared").unwrap();
     assert_eq!(store.job_queue().probe_count(&counter).await.unwrap(), JOBS);
     let done = jobs(&store, Some(JobState::Done)).await;

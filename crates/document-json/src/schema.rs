@@ -1331,15 +1331,13 @@ impl Object for DataIn {
         match field {
             DataField::Type => {
                 self.resource_type = text(map, cx, NAME)?;
-                if let Some(resource_type) = self.resource_type.as_deref() {
-                    if resource_type != RESOURCE_TYPE {
-                        cx.report(
-                            codes::UNKNOWN_CODE,
-                            format!(
-                                "the resource type is `{RESOURCE_TYPE}`, not `{resource_type}`"
-                            ),
-                        );
-                    }
+                if let Some(resource_type) = self.resource_type.as_deref()
+                    && resource_type != RESOURCE_TYPE
+                {
+                    cx.report(
+                        codes::UNKNOWN_CODE,
+                        format!("the resource type is `{RESOURCE_TYPE}`, not `{resource_type}`"),
+                    );
                 }
             }
             DataField::Attributes => self.document = object::<DocumentIn, A>(map, cx)?,
@@ -1374,29 +1372,29 @@ impl<'de> Visitor<'de> for Root<'_> {
     fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Self::Value, A::Error> {
         let cx = self.cx;
         let first = map.next_key_seed(KeySeed::<DocumentField>::new())?;
-        if let Some(Key::Unknown(name)) = &first {
-            if name == "data" {
-                cx.enveloped = true;
-                enter(cx, "data");
-                let before = cx.problems.len();
-                let document = item::<Obj<DataIn>, A>(&mut map, cx)?;
-                if document.is_none() && cx.problems.len() == before {
-                    cx.report(
-                        codes::REQUIRED,
-                        "`data` must be the business document resource",
-                    );
-                }
-                leave(cx);
-                while let Some(key) = map.next_key::<String>()? {
-                    map.next_value::<IgnoredAny>()?;
-                    cx.report_at(
-                        &key,
-                        codes::UNKNOWN_FIELD,
-                        format!("unknown field `{key}` next to `data`"),
-                    );
-                }
-                return Ok(document);
+        if let Some(Key::Unknown(name)) = &first
+            && name == "data"
+        {
+            cx.enveloped = true;
+            enter(cx, "data");
+            let before = cx.problems.len();
+            let document = item::<Obj<DataIn>, A>(&mut map, cx)?;
+            if document.is_none() && cx.problems.len() == before {
+                cx.report(
+                    codes::REQUIRED,
+                    "`data` must be the business document resource",
+                );
             }
+            leave(cx);
+            while let Some(key) = map.next_key::<String>()? {
+                map.next_value::<IgnoredAny>()?;
+                cx.report_at(
+                    &key,
+                    codes::UNKNOWN_FIELD,
+                    format!("unknown field `{key}` next to `data`"),
+                );
+            }
+            return Ok(document);
         }
         let mut state = DocumentIn::default();
         let mut present = Present::default();

@@ -109,13 +109,13 @@ fn arithmetic(document: &Document) -> Vec<String> {
                 computed.get(&key)
             ));
         }
-        if let (Some(taxable), Some(tax)) = (taxable, value(entry.tax_amount.as_ref())) {
-            if calculation::vat_amount(taxable, entry.rate) != tax {
-                errors.push(format!(
-                    "breakdown {key:?}: tax {tax} is not {taxable} x {:?}%",
-                    entry.rate
-                ));
-            }
+        if let (Some(taxable), Some(tax)) = (taxable, value(entry.tax_amount.as_ref()))
+            && calculation::vat_amount(taxable, entry.rate) != tax
+        {
+            errors.push(format!(
+                "breakdown {key:?}: tax {tax} is not {taxable} x {:?}%",
+                entry.rate
+            ));
         }
     }
     // The totals the gateway computes from the lines equal the declared ones.
@@ -264,7 +264,7 @@ fn luhn_is_valid(number: &str) -> bool {
             }
         })
         .sum();
-    sum % 10 == 0
+    sum.is_multiple_of(10)
 }
 
 /// The check digits of the VAT numbers used in the corpus.
@@ -344,32 +344,30 @@ fn scheme_value_is_valid(scheme: &str, value: &str) -> bool {
 
 fn party_identifier_errors(role: &str, party: &Party) -> Vec<String> {
     let mut errors = Vec::new();
-    if let Some(vat_id) = &party.vat_id {
-        if !vat_id_is_valid(vat_id.trim_end_matches("MWST")) {
-            errors.push(format!("{role} VAT id {vat_id}"));
-        }
+    if let Some(vat_id) = &party.vat_id
+        && !vat_id_is_valid(vat_id.trim_end_matches("MWST"))
+    {
+        errors.push(format!("{role} VAT id {vat_id}"));
     }
     if let (Some(address), Some(scheme)) = (
         &party.electronic_address,
         &party.electronic_address_scheme_id,
-    ) {
-        if !scheme_value_is_valid(scheme, address) {
-            errors.push(format!("{role} electronic address {scheme}:{address}"));
-        }
+    ) && !scheme_value_is_valid(scheme, address)
+    {
+        errors.push(format!("{role} electronic address {scheme}:{address}"));
     }
     if let (Some(id), Some(scheme)) = (
         &party.legal_registration_id,
         &party.legal_registration_scheme_id,
-    ) {
-        if !scheme_value_is_valid(scheme, id) {
-            errors.push(format!("{role} legal registration {scheme}:{id}"));
-        }
+    ) && !scheme_value_is_valid(scheme, id)
+    {
+        errors.push(format!("{role} legal registration {scheme}:{id}"));
     }
     for identifier in &party.identifiers {
-        if let Some(scheme) = &identifier.scheme_id {
-            if !scheme_value_is_valid(scheme, &identifier.id) {
-                errors.push(format!("{role} identifier {scheme}:{}", identifier.id));
-            }
+        if let Some(scheme) = &identifier.scheme_id
+            && !scheme_value_is_valid(scheme, &identifier.id)
+        {
+            errors.push(format!("{role} identifier {scheme}:{}", identifier.id));
         }
     }
     errors
@@ -410,44 +408,40 @@ fn identifiers_carry_valid_check_digits() {
                 }
             }
         }
-        if let Some(payee) = &document.payee {
-            if let Some(identifier) = &payee.identifier {
-                if !scheme_value_is_valid(
-                    identifier.scheme_id.as_deref().unwrap_or(""),
-                    &identifier.id,
-                ) {
-                    errors.push(format!("payee identifier {}", identifier.id));
-                }
-            }
+        if let Some(payee) = &document.payee
+            && let Some(identifier) = &payee.identifier
+            && !scheme_value_is_valid(
+                identifier.scheme_id.as_deref().unwrap_or(""),
+                &identifier.id,
+            )
+        {
+            errors.push(format!("payee identifier {}", identifier.id));
         }
-        if let Some(representative) = &document.tax_representative {
-            if !representative
+        if let Some(representative) = &document.tax_representative
+            && !representative
                 .vat_id
                 .as_deref()
                 .is_some_and(vat_id_is_valid)
-            {
-                errors.push(format!(
-                    "tax representative VAT id {:?}",
-                    representative.vat_id
-                ));
-            }
+        {
+            errors.push(format!(
+                "tax representative VAT id {:?}",
+                representative.vat_id
+            ));
         }
-        if let Some(delivery) = &document.delivery {
-            if let (Some(id), Some(scheme)) = (
+        if let Some(delivery) = &document.delivery
+            && let (Some(id), Some(scheme)) = (
                 &delivery.location_identifier,
                 &delivery.location_identifier_scheme_id,
-            ) {
-                if !scheme_value_is_valid(scheme, id) {
-                    errors.push(format!("delivery location {scheme}:{id}"));
-                }
-            }
+            )
+            && !scheme_value_is_valid(scheme, id)
+        {
+            errors.push(format!("delivery location {scheme}:{id}"));
         }
         for line in &document.lines {
-            if let Some(standard) = &line.standard_item_id {
-                if !scheme_value_is_valid(standard.scheme_id.as_deref().unwrap_or(""), &standard.id)
-                {
-                    errors.push(format!("line {:?} standard id {}", line.id, standard.id));
-                }
+            if let Some(standard) = &line.standard_item_id
+                && !scheme_value_is_valid(standard.scheme_id.as_deref().unwrap_or(""), &standard.id)
+            {
+                errors.push(format!("line {:?} standard id {}", line.id, standard.id));
             }
         }
         failures.extend(errors.into_iter().map(|error| format!("{name}: {error}")));

@@ -19,10 +19,10 @@ impl CountryCode {
     /// user-assigned ones (`ZZ`, `XK`, `XI`), not the VAT prefix `EL` (Greece is `GR`; see
     /// `VatNumber` for VAT prefixes), not Peppol's `1A` (Kosovo).
     pub fn parse(code: &str) -> Result<Self, CountryCodeError> {
-        if let [a, b] = *code.as_bytes() {
-            if COUNTRIES.binary_search(&[a, b]).is_ok() {
-                return Ok(Self([a, b]));
-            }
+        if let [a, b] = *code.as_bytes()
+            && COUNTRIES.binary_search(&[a, b]).is_ok()
+        {
+            return Ok(Self([a, b]));
         }
         Err(CountryCodeError(code.to_owned()))
     }
@@ -62,10 +62,10 @@ impl LanguageCode {
     /// Accepts the 183 current two-letter codes and the two withdrawn ones still found in
     /// data (`bh` Bihari, `sh` Serbo-Croatian); refuses upper case and anything else.
     pub fn parse(code: &str) -> Result<Self, LanguageCodeError> {
-        if let [a, b] = *code.as_bytes() {
-            if LANGUAGES.binary_search(&[a, b]).is_ok() {
-                return Ok(Self([a, b]));
-            }
+        if let [a, b] = *code.as_bytes()
+            && LANGUAGES.binary_search(&[a, b]).is_ok()
+        {
+            return Ok(Self([a, b]));
         }
         Err(LanguageCodeError(code.to_owned()))
     }

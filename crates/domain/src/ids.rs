@@ -76,6 +76,10 @@ id_type!(
     DocumentId
 );
 id_type!(
+    /// Identifies a webhook endpoint.
+    WebhookId
+);
+id_type!(
     /// Correlates the renditions produced from one submitted business document.
     ProcessId
 );

@@ -20,8 +20,10 @@ pub mod ports;
 pub mod rendition;
 pub mod secret;
 pub mod service;
+pub mod smp;
 pub mod tenant;
 pub mod text;
+pub mod webhook;
 
 #[cfg(feature = "testing")]
 pub mod testing;

@@ -19,15 +19,17 @@ use crate::codes::CountryCode;
 use crate::document::ValidDocument;
 use crate::environment::Environment;
 use crate::event::{EventRecord, StoredEvent};
-use crate::ids::{ApiKeyId, DocumentId, JobId, LegalEntityId, ProcessId, TenantId};
+use crate::ids::{ApiKeyId, DocumentId, JobId, LegalEntityId, ProcessId, TenantId, WebhookId};
 use crate::job::{
     ClaimRequest, ClaimedJob, Job, JobCounts, JobEffect, JobFailure, JobLease, JobListQuery,
     JobState, NewJob, ProbeCounter,
 };
 use crate::legal_entity::{LegalEntity, StatusName};
+use crate::participant::ParticipantId;
 use crate::rendition::{DocumentStatusName, Flow, Format, NewRendition, Rendition};
 use crate::tenant::Tenant;
 use crate::text::ExternalId;
+use crate::webhook::WebhookEndpoint;
 use time::OffsetDateTime;
 
 /// What must be unique.
@@ -365,6 +367,15 @@ pub trait LegalEntityStore: Send + Sync {
     /// Every non-archived entity of a tenant, in every environment.
     async fn live_legal_entities(&self, tenant: TenantId) -> Result<Vec<LegalEntity>, StoreError>;
 
+    /// The non-archived entity of `environment` that holds `participant` (as its primary
+    /// or its derived id, compared case-insensitively), across all tenants: the one an SMP
+    /// answers for.
+    async fn legal_entity_by_participant(
+        &self,
+        environment: Environment,
+        participant: &ParticipantId,
+    ) -> Result<Option<LegalEntity>, StoreError>;
+
     /// Saves a changed entity, its events and its jobs if it still has
     /// `expected_version`. Archiving frees its participant ids.
     ///
@@ -462,6 +473,64 @@ pub trait DocumentStore: Send + Sync {
     ) -> Result<(), StoreError>;
 }
 
+/// Sortable webhook endpoint fields.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum WebhookSort {
+    /// `createdAt`
+    CreatedAt,
+    /// `updatedAt`
+    UpdatedAt,
+}
+
+/// A webhook endpoint list request (no filter yet).
+pub type WebhookQuery = ListQuery<WebhookSort, ()>;
+
+/// Durable storage of webhook endpoints.
+#[cfg_attr(feature = "testing", mockall::automock)]
+#[async_trait]
+pub trait WebhookStore: Send + Sync {
+    /// Inserts an endpoint.
+    async fn insert_webhook(&self, endpoint: &WebhookEndpoint) -> Result<(), StoreError>;
+
+    /// One of a tenant's endpoints in one environment.
+    async fn webhook(
+        &self,
+        tenant: TenantId,
+        environment: Environment,
+        id: WebhookId,
+    ) -> Result<Option<WebhookEndpoint>, StoreError>;
+
+    /// A tenant's endpoints in one environment.
+    async fn list_webhooks(
+        &self,
+        tenant: TenantId,
+        environment: Environment,
+        query: &WebhookQuery,
+    ) -> Result<Page<WebhookEndpoint>, StoreError>;
+
+    /// Saves a changed endpoint if it still has `expected_version`.
+    ///
+    /// # Errors
+    /// [`StoreError::Conflict`] when the stored version differs; [`StoreError::NotFound`]
+    /// for an unknown endpoint.
+    async fn update_webhook(
+        &self,
+        endpoint: &WebhookEndpoint,
+        expected_version: u64,
+    ) -> Result<(), StoreError>;
+
+    /// Deletes one of a tenant's endpoints.
+    ///
+    /// # Errors
+    /// [`StoreError::NotFound`] for an endpoint unknown in that scope.
+    async fn delete_webhook(
+        &self,
+        tenant: TenantId,
+        environment: Environment,
+        id: WebhookId,
+    ) -> Result<(), StoreError>;
+}
+
 /// Renders a valid business document in one wire format. Pure computation: adapters
 /// (`render-ubl`, ...) hold no state, so a renderer can be shared by every request.
 #[cfg_attr(feature = "testing", mockall::automock)]
@@ -478,10 +547,27 @@ pub trait Renderer: Send + Sync {
 pub struct EventQuery {
     /// Only this partner's events.
     pub partner_id: TenantId,
+    /// Only events of this tenant (one of the partner's, or the partner itself).
+    pub tenant_id: Option<TenantId>,
+    /// Only events of this environment and events of no environment (a tenant's own).
+    pub environment: Option<Environment>,
     /// Only events after this sequence number.
     pub after: u64,
     /// At most this many.
     pub limit: u32,
+}
+
+impl EventQuery {
+    /// Every event of `partner` after `after`, at most `limit`.
+    pub const fn partner(partner_id: TenantId, after: u64, limit: u32) -> Self {
+        Self {
+            partner_id,
+            tenant_id: None,
+            environment: None,
+            after,
+            limit,
+        }
+    }
 }
 
 /// The append-only event log (written through the other ports).
@@ -579,12 +665,18 @@ pub trait JobQueue: Send + Sync {
 
 /// Every store port: what an application wires once.
 pub trait Store:
-    TenantStore + ApiKeyStore + LegalEntityStore + DocumentStore + EventLog + JobQueue
+    TenantStore + ApiKeyStore + LegalEntityStore + DocumentStore + WebhookStore + EventLog + JobQueue
 {
 }
 
 impl<T> Store for T where
-    T: TenantStore + ApiKeyStore + LegalEntityStore + DocumentStore + EventLog + JobQueue
+    T: TenantStore
+        + ApiKeyStore
+        + LegalEntityStore
+        + DocumentStore
+        + WebhookStore
+        + EventLog
+        + JobQueue
 {
 }
 

@@ -359,10 +359,10 @@ fn reachable(environment: Environment) -> BTreeSet<StatusName> {
     let mut queue = VecDeque::from([S::Pending]);
     while let Some(from) = queue.pop_front() {
         for (trigger, at) in triggers().into_iter().flat_map(|t| times.map(|at| (t, at))) {
-            if let Ok(to) = transition(environment, from, trigger, at) {
-                if seen.insert(to) {
-                    queue.push_back(to);
-                }
+            if let Ok(to) = transition(environment, from, trigger, at)
+                && seen.insert(to)
+            {
+                queue.push_back(to);
             }
         }
     }

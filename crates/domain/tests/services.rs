@@ -174,11 +174,7 @@ impl World {
 
     /// The events in `partner`'s scope about (or in) `tenant`, in order.
     async fn events(&self, partner: &Caller, tenant: TenantId) -> Vec<StoredEvent> {
-        let query = EventQuery {
-            partner_id: partner.tenant.id,
-            after: 0,
-            limit: 1_000,
-        };
+        let query = EventQuery::partner(partner.tenant.id, 0, 1_000);
         let events = self.store.events(query).await.unwrap();
         events
             .into_iter()

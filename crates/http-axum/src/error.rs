@@ -229,6 +229,8 @@ pub(crate) const fn field_pointer(field: Field) -> &'static str {
         Field::Status => "/data/attributes/status",
         Field::SellerEndpoint => "/data/attributes/seller/electronicAddress",
         Field::BuyerEndpoint => "/data/attributes/buyer/electronicAddress",
+        Field::WebhookScope => "/data/attributes/scope",
+        Field::WebhookLegalEntity => "/data/attributes/legalEntityId",
     }
 }
 

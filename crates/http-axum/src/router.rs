@@ -15,7 +15,7 @@ use tower_http::timeout::TimeoutLayer;
 use tower_http::trace::TraceLayer;
 
 use crate::error::ApiError;
-use crate::resources::{api_keys, documents, legal_entities, tenants};
+use crate::resources::{api_keys, documents, events, legal_entities, tenants, webhooks};
 use crate::{AppState, JSON_API_MEDIA_TYPE};
 
 const REQUEST_ID: HeaderName = HeaderName::from_static("x-request-id");
@@ -85,16 +85,43 @@ pub fn router(state: AppState, settings: HttpSettings) -> Router {
                 .patch(legal_entities::update)
                 .delete(legal_entities::archive),
         )
+        .route("/events", get(events::feed))
+        .route("/webhooks", post(webhooks::create).get(webhooks::list))
+        .route(
+            "/webhooks/{id}",
+            get(webhooks::get)
+                .patch(webhooks::update)
+                .delete(webhooks::delete),
+        )
         .merge(document_routes)
         .fallback(route_not_found)
         .method_not_allowed_fallback(method_not_allowed)
         .layer(middleware::map_response(json_api_content_type));
 
-    Router::new()
+    let smp = state.smp.clone();
+    let mut router = Router::new()
         .nest("/api/v1", api)
         .route("/healthz", get(healthz))
+        .route("/readyz", get(readyz))
         .fallback(route_not_found)
-        .with_state(state)
+        .with_state(state);
+    if let Some((prefix, smp)) = smp {
+        let smp = crate::smp::router(smp);
+        router = match prefix.trim_end_matches('/') {
+            "" => router.merge(smp),
+            prefix => router.nest(prefix, smp),
+        };
+    }
+    with_middleware(router, settings)
+}
+
+/// The SMP alone, at the root of a listener of its own, with the same middleware.
+pub fn smp_router(smp: crate::smp::SmpState, settings: HttpSettings) -> Router {
+    with_middleware(crate::smp::router(smp).fallback(route_not_found), settings)
+}
+
+fn with_middleware(router: Router, settings: HttpSettings) -> Router {
+    router
         .layer(DefaultBodyLimit::max(settings.body_limit_bytes))
         .layer(TimeoutLayer::with_status_code(
             StatusCode::REQUEST_TIMEOUT,
@@ -188,6 +215,22 @@ async fn method_not_allowed() -> ApiError {
         "this endpoint does not support this method",
         None,
     )
+}
+
+/// 200 when the store is reachable and migrated; 503 with the reason otherwise (a load
+/// balancer takes the process out of rotation; the reason is logged).
+async fn readyz(axum::extract::State(state): axum::extract::State<AppState>) -> Response {
+    match (state.readiness)().await {
+        Ok(()) => axum::Json(serde_json::json!({ "status": "ready" })).into_response(),
+        Err(reason) => {
+            tracing::warn!(reason = %reason, "not ready");
+            (
+                StatusCode::SERVICE_UNAVAILABLE,
+                axum::Json(serde_json::json!({ "status": "not_ready", "reason": reason })),
+            )
+                .into_response()
+        }
+    }
 }
 
 async fn healthz() -> Response {

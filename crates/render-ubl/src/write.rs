@@ -361,13 +361,13 @@ impl<'a> Writer<'a> {
 
     /// BT-18, BG-24 and (credit notes) BT-11.
     fn additional_documents(&mut self, document: &Document) {
-        if let Some(object) = &document.invoiced_object_identifier {
-            if !is_blank(&object.id) {
-                let mark = self.xml.start(tag!("cac:AdditionalDocumentReference"));
-                self.identifier(tag!("cbc:ID"), Some(object));
-                self.xml.text(tag!("cbc:DocumentTypeCode"), Some("130"));
-                self.xml.end(tag!("cac:AdditionalDocumentReference"), mark);
-            }
+        if let Some(object) = &document.invoiced_object_identifier
+            && !is_blank(&object.id)
+        {
+            let mark = self.xml.start(tag!("cac:AdditionalDocumentReference"));
+            self.identifier(tag!("cbc:ID"), Some(object));
+            self.xml.text(tag!("cbc:DocumentTypeCode"), Some("130"));
+            self.xml.end(tag!("cac:AdditionalDocumentReference"), mark);
         }
         for attachment in &document.attachments {
             self.attachment(attachment);

@@ -741,17 +741,18 @@ fn renderable(mut document: Document) -> Document {
             }
         }
         // An empty `CardAccount` is not written.
-        if let Some(card) = &mut means.card {
-            if *card == Card::default() {
-                card.network_id = Some("VISA".to_owned());
-            }
+        if let Some(card) = &mut means.card
+            && *card == Card::default()
+        {
+            card.network_id = Some("VISA".to_owned());
         }
         // A `PaymentMandate` with neither BT-89 nor BT-91 would be empty (BT-90 is a
         // party identification, not part of it).
-        if let Some(debit) = &mut means.direct_debit {
-            if debit.mandate_reference.is_none() && debit.debited_account.is_none() {
-                debit.mandate_reference = Some("MANDATE-1".to_owned());
-            }
+        if let Some(debit) = &mut means.direct_debit
+            && debit.mandate_reference.is_none()
+            && debit.debited_account.is_none()
+        {
+            debit.mandate_reference = Some("MANDATE-1".to_owned());
         }
     }
     // In a credit note BT-9 is `PaymentMeans/PaymentDueDate`: without a payment means
@@ -887,10 +888,10 @@ fn renderable_party(party: &mut Party) {
         nonempty_address(address);
     }
     // An empty `Contact` is not written.
-    if let Some(contact) = &mut party.contact {
-        if *contact == Contact::default() {
-            contact.name = Some("Contact".to_owned());
-        }
+    if let Some(contact) = &mut party.contact
+        && *contact == Contact::default()
+    {
+        contact.name = Some("Contact".to_owned());
     }
 }
 

@@ -24,7 +24,7 @@ use crate::convert::{RowContext, to_i64};
 use crate::error::store_error;
 use crate::events::append_events;
 use crate::jobs::enqueue_jobs;
-use crate::list::{push_order_by, push_page, total};
+use crate::list::{push_order_by, push_page};
 use crate::{PgStore, finish};
 
 /// The columns of `documents` but `content`, in [`DocumentRow`] and bind order.
@@ -304,30 +304,7 @@ impl DocumentStore for PgStore {
         page.push(")");
         push_order_by(&mut page, &query.sort, DocumentSort::CreatedAt, sort_column);
 
-        let mut transaction = self.read().await?;
-        let result = async {
-            let total_count: i64 = count
-                .build_query_scalar()
-                .fetch_one(&mut *transaction)
-                .await
-                .map_err(store_error)?;
-            let rows: Vec<DocumentRow> = page
-                .build_query_as()
-                .fetch_all(&mut *transaction)
-                .await
-                .map_err(store_error)?;
-            Ok((total_count, rows))
-        }
-        .await;
-        let (total_count, rows) = finish(transaction, result).await?;
-        let items = rows
-            .into_iter()
-            .map(Rendition::try_from)
-            .collect::<Result<_, _>>()?;
-        Ok(Page {
-            items,
-            total: total(total_count),
-        })
+        self.read_page::<DocumentRow, Rendition>(count, page).await
     }
 
     #[tracing::instrument(skip_all, fields(document.id = %document.id, expected_version = expected_version))]

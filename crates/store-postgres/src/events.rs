@@ -133,11 +133,16 @@ impl EventLog for PgStore {
         let rows: Vec<EventRow> = sqlx::query_as(
             "SELECT sequence, id, event_type, occurred_at, partner_id, tenant_id, environment, \
              subject_type, subject_id, data FROM events \
-             WHERE partner_id = $1 AND sequence > $2 ORDER BY sequence LIMIT $3",
+             WHERE partner_id = $1 AND sequence > $2 \
+             AND ($4::uuid IS NULL OR tenant_id = $4) \
+             AND ($5::text IS NULL OR environment IS NULL OR environment = $5) \
+             ORDER BY sequence LIMIT $3",
         )
         .bind(query.partner_id.as_uuid())
         .bind(after)
         .bind(i64::from(query.limit))
+        .bind(query.tenant_id.map(|id| id.as_uuid()))
+        .bind(query.environment.map(Environment::as_str))
         .fetch_all(&self.pool)
         .await
         .map_err(store_error)?;

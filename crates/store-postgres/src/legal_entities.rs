@@ -25,7 +25,7 @@ use crate::convert::{RowContext, metadata_json, to_i64};
 use crate::error::store_error;
 use crate::events::append_events;
 use crate::jobs::enqueue_jobs;
-use crate::list::{push_order_by, push_page, total};
+use crate::list::{push_order_by, push_page};
 use crate::{PgStore, finish};
 
 /// The columns of `legal_entities`, in [`LegalEntityRow`] and bind order. The first
@@ -350,30 +350,8 @@ impl LegalEntityStore for PgStore {
         );
         push_page(&mut page, query.page);
 
-        let mut transaction = self.read().await?;
-        let result = async {
-            let total_count: i64 = count
-                .build_query_scalar()
-                .fetch_one(&mut *transaction)
-                .await
-                .map_err(store_error)?;
-            let rows: Vec<LegalEntityRow> = page
-                .build_query_as()
-                .fetch_all(&mut *transaction)
-                .await
-                .map_err(store_error)?;
-            Ok((total_count, rows))
-        }
-        .await;
-        let (total_count, rows) = finish(transaction, result).await?;
-        let items = rows
-            .into_iter()
-            .map(LegalEntity::try_from)
-            .collect::<Result<_, _>>()?;
-        Ok(Page {
-            items,
-            total: total(total_count),
-        })
+        self.read_page::<LegalEntityRow, LegalEntity>(count, page)
+            .await
     }
 
     #[tracing::instrument(skip_all, fields(tenant.id = %tenant))]
@@ -387,6 +365,25 @@ impl LegalEntityStore for PgStore {
         .await
         .map_err(store_error)?;
         rows.into_iter().map(LegalEntity::try_from).collect()
+    }
+
+    #[tracing::instrument(skip_all, fields(participant = %participant))]
+    async fn legal_entity_by_participant(
+        &self,
+        environment: Environment,
+        participant: &ParticipantId,
+    ) -> Result<Option<LegalEntity>, StoreError> {
+        let row: Option<LegalEntityRow> = sqlx::query_as(&format!(
+            "{} WHERE id = (SELECT legal_entity_id FROM legal_entity_participant_ids \
+             WHERE environment = $1 AND participant_id = $2)",
+            *SELECT
+        ))
+        .bind(environment.as_str())
+        .bind(participant.canonical())
+        .fetch_optional(&self.pool)
+        .await
+        .map_err(store_error)?;
+        row.map(LegalEntity::try_from).transpose()
     }
 
     #[tracing::instrument(skip_all, fields(legal_entity.id = %entity.id, expected_version = expected_version))]

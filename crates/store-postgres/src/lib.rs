@@ -79,6 +79,7 @@ mod list;
 mod tenants;
 #[cfg(feature = "testing")]
 pub mod testing;
+mod webhooks;
 
 use std::time::Duration;
 

@@ -59,11 +59,7 @@ async fn insert_tenant(store: &PgStore, tenant: &Tenant) {
 }
 
 async fn all_events(store: &PgStore, partner: &Tenant) -> Vec<u64> {
-    let query = EventQuery {
-        partner_id: partner.id,
-        after: 0,
-        limit: 10_000,
-    };
+    let query = EventQuery::partner(partner.id, 0, 10_000);
     store
         .events(query)
         .await
@@ -141,7 +137,8 @@ async fn migrations_create_the_tables_in_the_urls_schema_only() {
             "jobs",
             "legal_entities",
             "legal_entity_participant_ids",
-            "tenants"
+            "tenants",
+            "webhook_endpoints"
         ]
     );
     store.close().await;
@@ -413,11 +410,7 @@ async fn feed_reader_during_concurrent_writes_misses_nothing() {
         // Sampled before the poll: a finished writer's events are all committed.
         let writers_done = writers.iter().all(tokio::task::JoinHandle::is_finished);
         let batch = store
-            .events(EventQuery {
-                partner_id: partner.id,
-                after,
-                limit: LIMIT,
-            })
+            .events(EventQuery::partner(partner.id, after, LIMIT))
             .await
             .unwrap();
         let caught_up = batch.len() < usize::try_from(LIMIT).unwrap();

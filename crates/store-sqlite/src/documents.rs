@@ -25,7 +25,7 @@ use crate::convert::{RowContext, micros, micros_opt, to_i64};
 use crate::error::store_error;
 use crate::events::append_events;
 use crate::jobs::enqueue_jobs;
-use crate::list::{push_order_by, push_page, total};
+use crate::list::{push_order_by, push_page};
 use crate::{SqliteStore, commit};
 
 /// The columns of `documents` but `content`, in [`DocumentRow`] and bind order.
@@ -298,26 +298,7 @@ impl DocumentStore for SqliteStore {
         push_order_by(&mut page, &query.sort, DocumentSort::CreatedAt, sort_column);
         push_page(&mut page, query.page);
 
-        let mut transaction = self.read().await?;
-        let total_count: i64 = count
-            .build_query_scalar()
-            .fetch_one(&mut *transaction)
-            .await
-            .map_err(store_error)?;
-        let rows: Vec<DocumentRow> = page
-            .build_query_as()
-            .fetch_all(&mut *transaction)
-            .await
-            .map_err(store_error)?;
-        commit(transaction).await?;
-        let items = rows
-            .into_iter()
-            .map(Rendition::try_from)
-            .collect::<Result<_, _>>()?;
-        Ok(Page {
-            items,
-            total: total(total_count),
-        })
+        self.read_page::<DocumentRow, Rendition>(count, page).await
     }
 
     #[tracing::instrument(skip_all, fields(document.id = %document.id, expected_version = expected_version))]

@@ -113,10 +113,17 @@ impl EventLog for SqliteStore {
         let rows: Vec<EventRow> = sqlx::query_as(
             "SELECT sequence, id, event_type, occurred_at, partner_id, tenant_id, environment, \
              subject_type, subject_id, data FROM events \
-             WHERE partner_id = ? AND sequence > ? ORDER BY sequence LIMIT ?",
+             WHERE partner_id = ? AND sequence > ? \
+             AND (? IS NULL OR tenant_id = ?) \
+             AND (? IS NULL OR environment IS NULL OR environment = ?) \
+             ORDER BY sequence LIMIT ?",
         )
         .bind(query.partner_id.to_string())
         .bind(after)
+        .bind(query.tenant_id.map(|id| id.to_string()))
+        .bind(query.tenant_id.map(|id| id.to_string()))
+        .bind(query.environment.map(Environment::as_str))
+        .bind(query.environment.map(Environment::as_str))
         .bind(i64::from(query.limit))
         .fetch_all(&self.pool)
         .await

@@ -68,6 +68,7 @@ mod jobs;
 mod legal_entities;
 mod list;
 mod tenants;
+mod webhooks;
 
 use std::path::{Path, PathBuf};
 use std::time::Duration;

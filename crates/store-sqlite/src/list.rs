@@ -41,3 +41,38 @@ pub(crate) fn push_page(builder: &mut QueryBuilder<'_, Sqlite>, page: PageReques
 pub(crate) fn total(count: i64) -> u64 {
     u64::try_from(count).unwrap_or_default()
 }
+
+impl crate::SqliteStore {
+    /// Reads one page of a list and the total of its filter in one snapshot, and converts
+    /// the rows to domain values.
+    pub(crate) async fn read_page<Row, T>(
+        &self,
+        mut count: sqlx::QueryBuilder<'_, Sqlite>,
+        mut page: sqlx::QueryBuilder<'_, Sqlite>,
+    ) -> Result<einvoice_domain::ports::Page<T>, einvoice_domain::ports::StoreError>
+    where
+        Row: for<'r> sqlx::FromRow<'r, sqlx::sqlite::SqliteRow> + Send + Unpin,
+        T: TryFrom<Row, Error = einvoice_domain::ports::StoreError>,
+    {
+        let mut transaction = self.read().await?;
+        let total_count: i64 = count
+            .build_query_scalar()
+            .fetch_one(&mut *transaction)
+            .await
+            .map_err(crate::error::store_error)?;
+        let rows: Vec<Row> = page
+            .build_query_as()
+            .fetch_all(&mut *transaction)
+            .await
+            .map_err(crate::error::store_error)?;
+        crate::commit(transaction).await?;
+        let items = rows
+            .into_iter()
+            .map(T::try_from)
+            .collect::<Result<_, _>>()?;
+        Ok(einvoice_domain::ports::Page {
+            items,
+            total: total(total_count),
+        })
+    }
+}

@@ -42,11 +42,7 @@ async fn insert_tenant(store: &SqliteStore, tenant: &Tenant) {
 }
 
 async fn event_count(store: &SqliteStore, partner: &Tenant) -> usize {
-    let query = EventQuery {
-        partner_id: partner.id,
-        after: 0,
-        limit: 1000,
-    };
+    let query = EventQuery::partner(partner.id, 0, 1000);
     store.events(query).await.expect("events").len()
 }
 

@@ -130,6 +130,28 @@ async fn submission_returns_its_renditions_and_stores_them() {
         "application/xml"
     );
     assert_eq!(content.text().await.unwrap(), xml);
+
+    let events = gateway.get("/api/v1/events", &key).await;
+    let documents: Vec<(&str, &str)> = events.body["data"]
+        .as_array()
+        .expect("events")
+        .iter()
+        .filter(|event| event["attributes"]["subject"]["type"] == "documents")
+        .map(|event| {
+            assert_eq!(event["attributes"]["subject"]["id"], id);
+            (
+                event["attributes"]["eventType"].as_str().unwrap(),
+                event["attributes"]["data"]["status"].as_str().unwrap(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        documents,
+        [
+            ("document.accepted", "ACCEPTED"),
+            ("document.queued_for_validation", "QUEUED_FOR_VALIDATION")
+        ]
+    );
 }
 
 #[tokio::test]

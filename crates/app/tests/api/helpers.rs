@@ -1,6 +1,6 @@
 //! Spawning a gateway and talking to it.
 
-use einvoice_app::config::{GlobalSettings, LogFormat, ServeSettings};
+use einvoice_app::config::{GlobalSettings, LogFormat, ServeSettings, SmpSettings};
 use einvoice_app::wiring::{self, Running, Services};
 use einvoice_store_postgres::testing::{DATABASE_URL_VARIABLE, TestSchema};
 use reqwest::{Method, StatusCode};
@@ -19,7 +19,7 @@ pub(crate) struct TestGateway {
     pub(crate) global: GlobalSettings,
     client: reqwest::Client,
     // Field order is drop order: the server before its data.
-    _running: Running,
+    running: Running,
     _dir: tempfile::TempDir,
     _schema: Option<TestSchema>,
 }
@@ -118,6 +118,7 @@ impl TestGateway {
             worker_concurrency: 2,
             job_lease_secs: 30,
             job_poll_ms: 500,
+            smp: SmpSettings::default(),
         };
         adjust(&mut settings);
         let running = wiring::start(&global, &settings)
@@ -139,10 +140,15 @@ impl TestGateway {
             partner_id: credentials.partner.id.to_string(),
             global,
             client: reqwest::Client::new(),
-            _running: running,
+            running,
             _dir: dir,
             _schema: schema,
         }
+    }
+
+    /// The SMP's own listener, when configured.
+    pub(crate) fn smp_addr(&self) -> Option<std::net::SocketAddr> {
+        self.running.smp_addr
     }
 
     /// The domain services over the gateway's own database (a second pool on the

@@ -502,3 +502,45 @@ async fn healthz_answers_without_a_key() {
         (StatusCode::OK, &json!({ "status": "ok" }))
     );
 }
+
+#[tokio::test]
+async fn readyz_checks_the_store_and_its_migrations() {
+    use sqlx::Connection as _;
+
+    let gateway = TestGateway::spawn().await;
+    let ready = gateway
+        .request(Method::GET, "/readyz", None, None, None)
+        .await;
+    assert_eq!(
+        (ready.status, &ready.body),
+        (StatusCode::OK, &json!({ "status": "ready" }))
+    );
+    // Forget the newest migration, as if the binary were newer than the schema.
+    let forget =
+        "DELETE FROM _sqlx_migrations WHERE version = (SELECT MAX(version) FROM _sqlx_migrations)";
+    if let Some(url) = &gateway.global.database_url {
+        let mut connection = sqlx::PgConnection::connect(url).await.expect("connect");
+        sqlx::query(forget)
+            .execute(&mut connection)
+            .await
+            .expect("delete");
+    } else {
+        let path = gateway.global.data_dir.join("einvoice.db");
+        let url = format!("sqlite://{}", path.display());
+        let mut connection = sqlx::SqliteConnection::connect(&url)
+            .await
+            .expect("connect");
+        sqlx::query(forget)
+            .execute(&mut connection)
+            .await
+            .expect("delete");
+    }
+    let not_ready = gateway
+        .request(Method::GET, "/readyz", None, None, None)
+        .await;
+    assert_eq!(not_ready.status, StatusCode::SERVICE_UNAVAILABLE);
+    assert_eq!(
+        not_ready.body,
+        json!({ "status": "not_ready", "reason": "the database migrations are not applied" })
+    );
+}

@@ -130,35 +130,34 @@ pub fn complete(document: &mut Document) {
     fill_currencies(document);
     let currency = document.currency.as_ref();
     for item in &mut document.allowance_charges {
-        if item.amount.is_none() {
-            if let Some(value) = allowance_charge_amount(item) {
-                item.amount = Some(amount(value, currency));
-            }
+        if item.amount.is_none()
+            && let Some(value) = allowance_charge_amount(item)
+        {
+            item.amount = Some(amount(value, currency));
         }
     }
     for line in &mut document.lines {
         for item in &mut line.allowance_charges {
-            if item.amount.is_none() {
-                if let Some(value) = allowance_charge_amount(item) {
-                    item.amount = Some(amount(value, currency));
-                }
+            if item.amount.is_none()
+                && let Some(value) = allowance_charge_amount(item)
+            {
+                item.amount = Some(amount(value, currency));
             }
         }
-        if let Some(price) = &mut line.price {
-            if price.net_amount.is_none() {
-                if let Some(gross) = &price.gross_amount {
-                    let net = gross.value - value(price.discount.as_ref()).unwrap_or_default();
-                    price.net_amount = Some(Amount {
-                        value: net,
-                        currency: gross.currency.clone(),
-                    });
-                }
-            }
+        if let Some(price) = &mut line.price
+            && price.net_amount.is_none()
+            && let Some(gross) = &price.gross_amount
+        {
+            let net = gross.value - value(price.discount.as_ref()).unwrap_or_default();
+            price.net_amount = Some(Amount {
+                value: net,
+                currency: gross.currency.clone(),
+            });
         }
-        if line.line_extension_amount.is_none() {
-            if let Some(net) = line_net_amount(line) {
-                line.line_extension_amount = Some(amount(net, currency));
-            }
+        if line.line_extension_amount.is_none()
+            && let Some(net) = line_net_amount(line)
+        {
+            line.line_extension_amount = Some(amount(net, currency));
         }
     }
     complete_vat(document);
@@ -172,10 +171,10 @@ fn fill_currencies(document: &mut Document) {
         return;
     };
     let fill = |amount: &mut Option<Amount>| {
-        if let Some(amount) = amount {
-            if amount.currency.is_none() {
-                amount.currency = Some(currency.clone());
-            }
+        if let Some(amount) = amount
+            && amount.currency.is_none()
+        {
+            amount.currency = Some(currency.clone());
         }
     };
     let fill_charge = |item: &mut AllowanceCharge| {
@@ -246,13 +245,13 @@ fn complete_vat(document: &mut Document) {
             continue;
         }
         for entry in &mut total.subtotals {
-            if entry.tax_amount.is_none() {
-                if let Some(taxable) = &entry.taxable_amount {
-                    entry.tax_amount = Some(amount(
-                        vat_amount(taxable.value, entry.rate),
-                        taxable.currency.as_ref(),
-                    ));
-                }
+            if entry.tax_amount.is_none()
+                && let Some(taxable) = &entry.taxable_amount
+            {
+                entry.tax_amount = Some(amount(
+                    vat_amount(taxable.value, entry.rate),
+                    taxable.currency.as_ref(),
+                ));
             }
         }
         if total.tax_amount.is_none() {
@@ -299,13 +298,12 @@ fn complete_totals(document: &mut Document) {
     if totals.charge_total_amount.is_none() && has(true) {
         totals.charge_total_amount = Some(amount(sum_of(true), currency));
     }
-    if totals.tax_exclusive_amount.is_none() {
-        if let Some(lines) = value(totals.line_extension_amount.as_ref()) {
-            let exclusive = lines
-                - value(totals.allowance_total_amount.as_ref()).unwrap_or_default()
-                + value(totals.charge_total_amount.as_ref()).unwrap_or_default();
-            totals.tax_exclusive_amount = Some(amount(exclusive, currency));
-        }
+    if totals.tax_exclusive_amount.is_none()
+        && let Some(lines) = value(totals.line_extension_amount.as_ref())
+    {
+        let exclusive = lines - value(totals.allowance_total_amount.as_ref()).unwrap_or_default()
+            + value(totals.charge_total_amount.as_ref()).unwrap_or_default();
+        totals.tax_exclusive_amount = Some(amount(exclusive, currency));
     }
     let vat = document
         .tax_totals
@@ -313,17 +311,17 @@ fn complete_totals(document: &mut Document) {
         .filter_map(|total| total.tax_amount.as_ref())
         .find(|tax| tax.currency.as_ref() == currency)
         .map_or(Decimal::ZERO, |tax| tax.value);
-    if totals.tax_inclusive_amount.is_none() {
-        if let Some(exclusive) = value(totals.tax_exclusive_amount.as_ref()) {
-            totals.tax_inclusive_amount = Some(amount(exclusive + vat, currency));
-        }
+    if totals.tax_inclusive_amount.is_none()
+        && let Some(exclusive) = value(totals.tax_exclusive_amount.as_ref())
+    {
+        totals.tax_inclusive_amount = Some(amount(exclusive + vat, currency));
     }
-    if totals.payable_amount.is_none() {
-        if let Some(inclusive) = value(totals.tax_inclusive_amount.as_ref()) {
-            let payable = inclusive - value(totals.prepaid_amount.as_ref()).unwrap_or_default()
-                + value(totals.rounding_amount.as_ref()).unwrap_or_default();
-            totals.payable_amount = Some(amount(payable, currency));
-        }
+    if totals.payable_amount.is_none()
+        && let Some(inclusive) = value(totals.tax_inclusive_amount.as_ref())
+    {
+        let payable = inclusive - value(totals.prepaid_amount.as_ref()).unwrap_or_default()
+            + value(totals.rounding_amount.as_ref()).unwrap_or_default();
+        totals.payable_amount = Some(amount(payable, currency));
     }
 }
 

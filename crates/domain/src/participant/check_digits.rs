@@ -38,7 +38,7 @@ pub(crate) fn luhn(text: &str) -> bool {
             }
         })
         .sum();
-    sum % 10 == 0
+    sum.is_multiple_of(10)
 }
 
 /// GS1 mod 10 (GLN, GTIN), as the Peppol schematron's `u:gln`: from the right of the payload,
@@ -166,7 +166,7 @@ pub(crate) fn elfproef(text: &str) -> bool {
         .zip((2..=9).rev())
         .map(|(digit, weight)| digit * weight)
         .sum();
-    (sum + 11 - check) % 11 == 0
+    (sum + 11 - check).is_multiple_of(11)
 }
 
 /// French VAT key: two digits equal to `(12 + 3 × (SIREN mod 97)) mod 97`.

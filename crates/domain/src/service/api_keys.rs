@@ -243,14 +243,14 @@ impl ApiKeyService {
             )));
         }
         let now = self.clock.now();
-        if let Some(Some(at)) = patch.expires_at {
-            if at <= now {
-                return Err(ServiceError::invalid(
-                    Field::ExpiresAt,
-                    "expiry_in_the_past",
-                    "expiresAt must be in the future",
-                ));
-            }
+        if let Some(Some(at)) = patch.expires_at
+            && at <= now
+        {
+            return Err(ServiceError::invalid(
+                Field::ExpiresAt,
+                "expiry_in_the_past",
+                "expiresAt must be in the future",
+            ));
         }
         if let Some(name) = patch.name {
             key.name = name;

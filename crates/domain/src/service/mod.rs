@@ -6,16 +6,22 @@
 mod access;
 mod api_keys;
 mod documents;
+mod events;
 mod legal_entities;
 mod partners;
+mod publishing;
 mod tenants;
+mod webhooks;
 
 pub use access::{Acting, AuthError, Caller};
 pub use api_keys::{ApiKeyPatch, ApiKeyService};
 pub use documents::{DocumentService, Submission, routes};
+pub use events::EventService;
 pub use legal_entities::{LegalEntityPatch, LegalEntityService};
 pub use partners::{NewPartner, PartnerService};
+pub use publishing::{Publication, PublishingService, RoutingError, RoutingService};
 pub use tenants::{AddressPatch, NewTenant, TenantPatch, TenantService};
+pub use webhooks::{WebhookPatch, WebhookService};
 
 use crate::legal_entity::TransitionError;
 use crate::ports::{StoreError, Uniqueness};
@@ -31,6 +37,8 @@ pub enum Resource {
     ApiKey,
     /// A document.
     Document,
+    /// A webhook endpoint.
+    Webhook,
 }
 
 impl Resource {
@@ -41,6 +49,7 @@ impl Resource {
             Self::LegalEntity => "legal entity",
             Self::ApiKey => "API key",
             Self::Document => "document",
+            Self::Webhook => "webhook endpoint",
         }
     }
 }
@@ -117,6 +126,10 @@ pub enum Field {
     SellerEndpoint,
     /// A document's buyer electronic address (BT-49), the receiver.
     BuyerEndpoint,
+    /// A webhook endpoint's scope.
+    WebhookScope,
+    /// The legal entity of a webhook endpoint's scope.
+    WebhookLegalEntity,
 }
 
 /// A business-rule violation about one field.

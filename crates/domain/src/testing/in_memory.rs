@@ -10,20 +10,22 @@ use time::OffsetDateTime;
 use crate::api_key::{ApiKey, ApiKeyStatus, KeyHash};
 use crate::environment::Environment;
 use crate::event::{EventRecord, StoredEvent};
-use crate::ids::{ApiKeyId, DocumentId, JobId, LegalEntityId, TenantId};
+use crate::ids::{ApiKeyId, DocumentId, JobId, LegalEntityId, TenantId, WebhookId};
 use crate::job::{
     ClaimRequest, ClaimedJob, Job, JobCounts, JobEffect, JobFailure, JobLease, JobListQuery,
     JobState, NewJob, ProbeCounter, stored_error,
 };
 use crate::legal_entity::LegalEntity;
+use crate::participant::ParticipantId;
 use crate::ports::{
     ApiKeyQuery, ApiKeySort, ApiKeyStore, Direction, DocumentQuery, DocumentSort, DocumentStore,
     EventLog, EventQuery, JobQueue, LegalEntityQuery, LegalEntitySort, LegalEntityStore, Page,
     SortKey, StoreError, TenantInsert, TenantQuery, TenantSort, TenantStore, Uniqueness,
-    VersionedEntity,
+    VersionedEntity, WebhookQuery, WebhookSort, WebhookStore,
 };
 use crate::rendition::{NewRendition, Rendition};
 use crate::tenant::{Tenant, TenantKind};
+use crate::webhook::WebhookEndpoint;
 
 #[derive(Debug, Default)]
 struct State {
@@ -31,6 +33,7 @@ struct State {
     api_keys: BTreeMap<ApiKeyId, ApiKey>,
     legal_entities: BTreeMap<LegalEntityId, LegalEntity>,
     documents: BTreeMap<DocumentId, (Rendition, Vec<u8>)>,
+    webhooks: BTreeMap<WebhookId, WebhookEndpoint>,
     events: Vec<StoredEvent>,
     jobs: BTreeMap<JobId, StoredJob>,
     probe_counts: BTreeMap<ProbeCounter, u64>,
@@ -444,6 +447,24 @@ impl LegalEntityStore for InMemoryStore {
             .cloned())
     }
 
+    async fn legal_entity_by_participant(
+        &self,
+        environment: Environment,
+        participant: &ParticipantId,
+    ) -> Result<Option<LegalEntity>, StoreError> {
+        let wanted = participant.to_string().to_lowercase();
+        Ok(self
+            .state()
+            .legal_entities
+            .values()
+            .find(|entity| {
+                entity.environment == environment
+                    && !entity.is_archived()
+                    && canonical_ids(entity).contains(&wanted)
+            })
+            .cloned())
+    }
+
     async fn list_legal_entities(
         &self,
         tenant: TenantId,
@@ -642,6 +663,87 @@ impl DocumentStore for InMemoryStore {
     }
 }
 
+#[async_trait]
+impl WebhookStore for InMemoryStore {
+    async fn insert_webhook(&self, endpoint: &WebhookEndpoint) -> Result<(), StoreError> {
+        let mut state = self.state();
+        if state.webhooks.contains_key(&endpoint.id) {
+            return Err(StoreError::Unexpected("duplicate webhook id".to_owned()));
+        }
+        state.webhooks.insert(endpoint.id, endpoint.clone());
+        Ok(())
+    }
+
+    async fn webhook(
+        &self,
+        tenant: TenantId,
+        environment: Environment,
+        id: WebhookId,
+    ) -> Result<Option<WebhookEndpoint>, StoreError> {
+        Ok(self
+            .state()
+            .webhooks
+            .get(&id)
+            .filter(|endpoint| endpoint.tenant_id == tenant && endpoint.environment == environment)
+            .cloned())
+    }
+
+    async fn list_webhooks(
+        &self,
+        tenant: TenantId,
+        environment: Environment,
+        query: &WebhookQuery,
+    ) -> Result<Page<WebhookEndpoint>, StoreError> {
+        let items: Vec<WebhookEndpoint> = self
+            .state()
+            .webhooks
+            .values()
+            .filter(|endpoint| endpoint.tenant_id == tenant && endpoint.environment == environment)
+            .cloned()
+            .collect();
+        Ok(paginate(items, query.page, |a, b| {
+            ordered(&query.sort, WebhookSort::CreatedAt, |field| match field {
+                WebhookSort::CreatedAt => a.created_at.cmp(&b.created_at),
+                WebhookSort::UpdatedAt => a.updated_at.cmp(&b.updated_at),
+            })
+            .then(a.id.cmp(&b.id))
+        }))
+    }
+
+    async fn update_webhook(
+        &self,
+        endpoint: &WebhookEndpoint,
+        expected_version: u64,
+    ) -> Result<(), StoreError> {
+        let mut state = self.state();
+        let Some(stored) = state.webhooks.get_mut(&endpoint.id) else {
+            return Err(StoreError::NotFound);
+        };
+        if stored.version != expected_version {
+            return Err(StoreError::Conflict);
+        }
+        *stored = endpoint.clone();
+        Ok(())
+    }
+
+    async fn delete_webhook(
+        &self,
+        tenant: TenantId,
+        environment: Environment,
+        id: WebhookId,
+    ) -> Result<(), StoreError> {
+        let mut state = self.state();
+        let owned = state.webhooks.get(&id).is_some_and(|endpoint| {
+            endpoint.tenant_id == tenant && endpoint.environment == environment
+        });
+        if !owned {
+            return Err(StoreError::NotFound);
+        }
+        state.webhooks.remove(&id);
+        Ok(())
+    }
+}
+
 fn owned_by(document: &Rendition, tenant: TenantId, environment: Environment) -> bool {
     document.facts.tenant_id == tenant && document.facts.environment == environment
 }
@@ -654,7 +756,15 @@ impl EventLog for InMemoryStore {
             .events
             .iter()
             .filter(|event| {
-                event.sequence > query.after && event.record.partner_id == query.partner_id
+                let record = &event.record;
+                event.sequence > query.after
+                    && record.partner_id == query.partner_id
+                    && query
+                        .tenant_id
+                        .is_none_or(|tenant| record.tenant_id == tenant)
+                    && query.environment.is_none_or(|environment| {
+                        record.environment.is_none_or(|own| own == environment)
+                    })
             })
             .take(query.limit as usize)
             .cloned()

@@ -12,6 +12,7 @@ pub use crate::ports::{
     MockApiKeyStore, MockDocumentStore, MockEventLog, MockJobQueue, MockLegalEntityStore,
     MockRenderer, MockTenantStore,
 };
+pub use crate::smp::MockCapabilityLookup;
 
 use std::sync::Mutex;
 

@@ -3,8 +3,10 @@
 
 pub mod api_keys;
 pub mod documents;
+pub mod events;
 pub mod legal_entities;
 pub mod tenants;
+pub mod webhooks;
 
 use std::collections::BTreeMap;
 use std::fmt::Display;
@@ -43,25 +45,25 @@ pub struct IncomingResource<A> {
 impl<A> IncomingResource<A> {
     /// Checks `type` (409 on mismatch, as JSON:API says) and `id` against the path.
     pub fn check(&self, kind: &str, path_id: Option<&str>) -> Result<(), ApiError> {
-        if let Some(given) = &self.kind {
-            if given != kind {
-                return Err(ApiError::new(
-                    StatusCode::CONFLICT,
-                    "type_mismatch",
-                    format!("this endpoint takes resources of type `{kind}`, not `{given}`"),
-                    Some(Source::Pointer("/data/type".to_owned())),
-                ));
-            }
+        if let Some(given) = &self.kind
+            && given != kind
+        {
+            return Err(ApiError::new(
+                StatusCode::CONFLICT,
+                "type_mismatch",
+                format!("this endpoint takes resources of type `{kind}`, not `{given}`"),
+                Some(Source::Pointer("/data/type".to_owned())),
+            ));
         }
-        if let (Some(given), Some(expected)) = (&self.id, path_id) {
-            if given != expected {
-                return Err(ApiError::new(
-                    StatusCode::CONFLICT,
-                    "id_mismatch",
-                    "data.id differs from the id in the path",
-                    Some(Source::Pointer("/data/id".to_owned())),
-                ));
-            }
+        if let (Some(given), Some(expected)) = (&self.id, path_id)
+            && given != expected
+        {
+            return Err(ApiError::new(
+                StatusCode::CONFLICT,
+                "id_mismatch",
+                "data.id differs from the id in the path",
+                Some(Source::Pointer("/data/id".to_owned())),
+            ));
         }
         Ok(())
     }

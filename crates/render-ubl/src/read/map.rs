@@ -326,15 +326,14 @@ fn base64_content(encoded: &str) -> Option<Vec<u8>> {
 /// BG-1 `cbc:Note`: UBL puts the subject code (BT-21) in the text as `#CODE#text`.
 fn note(element: &Element) -> Note {
     let text = element.text();
-    if let Some(rest) = text.strip_prefix('#') {
-        if let Some((code, note_text)) = rest.split_once('#') {
-            if code.chars().count() == 3 {
-                return Note {
-                    subject_code: Some(code.to_owned()),
-                    text: note_text.trim().to_owned(),
-                };
-            }
-        }
+    if let Some(rest) = text.strip_prefix('#')
+        && let Some((code, note_text)) = rest.split_once('#')
+        && code.chars().count() == 3
+    {
+        return Note {
+            subject_code: Some(code.to_owned()),
+            text: note_text.trim().to_owned(),
+        };
     }
     Note {
         subject_code: None,
@@ -586,11 +585,11 @@ fn allowance_charge(element: &Element, level: Level, at: &str, cx: &mut Cx) -> A
         vat_category_code: None,
         vat_rate: None,
     };
-    if level == Level::Document {
-        if let Some(category) = vat_category(element, "TaxCategory") {
-            item.vat_category_code = cbc_text(category, "ID");
-            item.vat_rate = cx.decimal(category.cbc("Percent"), || format!("{at}/vatRate"));
-        }
+    if level == Level::Document
+        && let Some(category) = vat_category(element, "TaxCategory")
+    {
+        item.vat_category_code = cbc_text(category, "ID");
+        item.vat_rate = cx.decimal(category.cbc("Percent"), || format!("{at}/vatRate"));
     }
     item
 }

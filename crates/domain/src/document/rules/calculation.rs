@@ -158,11 +158,11 @@ pub(super) fn check(document: &Document, findings: &mut Findings) {
     }
     check_vat_identifiers(document, findings);
     check_seller_identification(document, findings);
-    if let Some(period) = &document.invoice_period {
-        if is_empty_period(document, period, "/invoicePeriod") && period.description_code.is_none()
-        {
-            findings.fail(&BR_CO_19, "/invoicePeriod");
-        }
+    if let Some(period) = &document.invoice_period
+        && is_empty_period(document, period, "/invoicePeriod")
+        && period.description_code.is_none()
+    {
+        findings.fail(&BR_CO_19, "/invoicePeriod");
     }
     for (index, item) in document.allowance_charges.iter().enumerate() {
         if !has_reason(item) {

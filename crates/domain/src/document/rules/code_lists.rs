@@ -182,14 +182,13 @@ pub(super) fn check(document: &Document, findings: &mut Findings) {
             findings.fail(&CL_24, format!("/attachments/{index}/contentType"));
         }
     }
-    if let Some(delivery) = &document.delivery {
-        if delivery
+    if let Some(delivery) = &document.delivery
+        && delivery
             .location_identifier_scheme_id
             .as_ref()
             .is_some_and(|scheme| !listed(cen::ICD, scheme))
-        {
-            findings.fail(&CL_26, "/delivery/locationIdentifierSchemeId");
-        }
+    {
+        findings.fail(&CL_26, "/delivery/locationIdentifierSchemeId");
     }
 }
 
@@ -294,14 +293,13 @@ impl AmountAt {
 
 /// BR-CL-03 on one amount: a missing `currencyID` is not in the list either.
 fn currency_of(amount: Option<&Amount>, at: AmountAt, findings: &mut Findings) {
-    if let Some(amount) = amount {
-        if !amount
+    if let Some(amount) = amount
+        && !amount
             .currency
             .as_ref()
             .is_some_and(|currency| CURRENCIES.listed(currency))
-        {
-            findings.fail(&CL_03, at.currency_pointer());
-        }
+    {
+        findings.fail(&CL_03, at.currency_pointer());
     }
 }
 

@@ -395,10 +395,10 @@ fn check_header(document: &Document, findings: &mut Findings) {
     // BR-52: the context is every cac:AdditionalDocumentReference, which also carries
     // the invoiced object identifier (BT-18) and, in a credit note, the project
     // reference (BT-11).
-    if let Some(identifier) = &document.invoiced_object_identifier {
-        if !has_text(Some(&identifier.id)) {
-            findings.fail(&BR_52, "/invoicedObjectIdentifier/id");
-        }
+    if let Some(identifier) = &document.invoiced_object_identifier
+        && !has_text(Some(&identifier.id))
+    {
+        findings.fail(&BR_52, "/invoicedObjectIdentifier/id");
     }
     if document.kind == DocumentKind::CreditNote {
         for (index, project) in document.project_references.iter().enumerate() {
@@ -417,10 +417,10 @@ fn check_header(document: &Document, findings: &mut Findings) {
             findings.fail(&BR_55, format!("/precedingInvoices/{index}/number"));
         }
     }
-    if let Some(period) = &document.invoice_period {
-        if ends_before_start(period) {
-            findings.fail(&BR_29, "/invoicePeriod/endDate");
-        }
+    if let Some(period) = &document.invoice_period
+        && ends_before_start(period)
+    {
+        findings.fail(&BR_29, "/invoicePeriod/endDate");
     }
 }
 

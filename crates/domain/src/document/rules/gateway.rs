@@ -66,9 +66,9 @@ pub(super) fn check(document: &Document, findings: &mut Findings) {
     if document.has_value(document.due_date.is_some(), || "/dueDate".to_owned()) {
         findings.fail(&CREDIT_NOTE_DUE_DATE, "/dueDate");
     }
-    if let Some(total) = &document.totals.tax_inclusive_amount {
-        if total.value < Decimal::ZERO {
-            findings.fail(&CREDIT_NOTE_NOT_NEGATIVE, "/totals/taxInclusiveAmount");
-        }
+    if let Some(total) = &document.totals.tax_inclusive_amount
+        && total.value < Decimal::ZERO
+    {
+        findings.fail(&CREDIT_NOTE_NOT_NEGATIVE, "/totals/taxInclusiveAmount");
     }
 }

@@ -805,15 +805,15 @@ fn lines(document: &Document, findings: &mut Findings) {
     let end = period.and_then(|period| period.end_date);
     for (index, line) in document.lines.iter().enumerate() {
         let line_period = line.invoice_period.as_ref();
-        if let (Some(start), Some(line_start)) = (start, line_period.and_then(|p| p.start_date)) {
-            if line_start < start {
-                findings.fail(&R110, format!("/lines/{index}/invoicePeriod/startDate"));
-            }
+        if let (Some(start), Some(line_start)) = (start, line_period.and_then(|p| p.start_date))
+            && line_start < start
+        {
+            findings.fail(&R110, format!("/lines/{index}/invoicePeriod/startDate"));
         }
-        if let (Some(end), Some(line_end)) = (end, line_period.and_then(|p| p.end_date)) {
-            if line_end > end {
-                findings.fail(&R111, format!("/lines/{index}/invoicePeriod/endDate"));
-            }
+        if let (Some(end), Some(line_end)) = (end, line_period.and_then(|p| p.end_date))
+            && line_end > end
+        {
+            findings.fail(&R111, format!("/lines/{index}/invoicePeriod/endDate"));
         }
         if !line_net_amount_agrees(line) {
             findings.fail(&R120, format!("/lines/{index}/lineExtensionAmount"));
@@ -862,10 +862,11 @@ fn lines(document: &Document, findings: &mut Findings) {
             if base_quantity <= Decimal::ZERO {
                 findings.fail(&R121, format!("/lines/{index}/priceBaseQuantity/quantity"));
             }
-            if let Some(unit) = price.base_quantity_unit_code.as_deref() {
-                if line.quantity.is_some() && line.unit_code.as_deref() != Some(unit) {
-                    findings.fail(&R130, format!("/lines/{index}/priceBaseQuantity/unitCode"));
-                }
+            if let Some(unit) = price.base_quantity_unit_code.as_deref()
+                && line.quantity.is_some()
+                && line.unit_code.as_deref() != Some(unit)
+            {
+                findings.fail(&R130, format!("/lines/{index}/priceBaseQuantity/unitCode"));
             }
         }
     }
@@ -986,41 +987,41 @@ fn description_code(period: Option<&Period>) -> Option<&str> {
 fn codes(vars: &Vars<'_>, findings: &mut Findings) {
     let document = vars.document;
     for (index, attachment) in document.attachments.iter().enumerate() {
-        if let Some(mime) = attachment.mime_code.as_deref() {
-            if !xpath::in_list(code_lists::MIME_CODES, mime) {
-                findings.fail(&CL001, format!("/attachments/{index}/contentType"));
-            }
+        if let Some(mime) = attachment.mime_code.as_deref()
+            && !xpath::in_list(code_lists::MIME_CODES, mime)
+        {
+            findings.fail(&CL001, format!("/attachments/{index}/contentType"));
         }
     }
-    if let Some(code) = description_code(document.invoice_period.as_ref()) {
-        if !xpath::norm_in_list(code, code_lists::UNCL_2005) {
-            findings.fail(&CL006, "/invoicePeriod/descriptionCode");
-        }
+    if let Some(code) = description_code(document.invoice_period.as_ref())
+        && !xpath::norm_in_list(code, code_lists::UNCL_2005)
+    {
+        findings.fail(&CL006, "/invoicePeriod/descriptionCode");
     }
     for (index, line) in document.lines.iter().enumerate() {
-        if let Some(code) = description_code(line.invoice_period.as_ref()) {
-            if !xpath::norm_in_list(code, code_lists::UNCL_2005) {
-                findings.fail(
-                    &CL006,
-                    format!("/lines/{index}/invoicePeriod/descriptionCode"),
-                );
-            }
+        if let Some(code) = description_code(line.invoice_period.as_ref())
+            && !xpath::norm_in_list(code, code_lists::UNCL_2005)
+        {
+            findings.fail(
+                &CL006,
+                format!("/lines/{index}/invoicePeriod/descriptionCode"),
+            );
         }
     }
     for (party, pointer) in [(&document.seller, "/seller"), (&document.buyer, "/buyer")] {
-        if let Some(scheme) = party.electronic_address_scheme_id.as_deref() {
-            if !xpath::in_list(code_lists::EAS, scheme) {
-                findings.fail(&CL008, format!("{pointer}/electronicAddressSchemeId"));
-            }
+        if let Some(scheme) = party.electronic_address_scheme_id.as_deref()
+            && !xpath::in_list(code_lists::EAS, scheme)
+        {
+            findings.fail(&CL008, format!("{pointer}/electronicAddressSchemeId"));
         }
     }
     // EndpointIDs outside the seller and buyer carry no business term (UBL input only):
     // reported on the document as a whole.
     for other in &document.other_electronic_addresses {
-        if let Some(scheme) = other.scheme_id.as_deref() {
-            if !xpath::in_list(code_lists::EAS, scheme) {
-                findings.fail(&CL008, "");
-            }
+        if let Some(scheme) = other.scheme_id.as_deref()
+            && !xpath::in_list(code_lists::EAS, scheme)
+        {
+            findings.fail(&CL008, "");
         }
     }
     if let Some(code) = document.type_code.as_deref() {

@@ -70,10 +70,10 @@ async fn join_all<F: Future>(futures: Vec<F>) -> Vec<F::Output> {
     let mut outputs: Vec<Option<F::Output>> = futures.iter().map(|_| None).collect();
     std::future::poll_fn(|context| {
         for (future, output) in futures.iter_mut().zip(outputs.iter_mut()) {
-            if output.is_none() {
-                if let Poll::Ready(value) = future.as_mut().poll(context) {
-                    *output = Some(value);
-                }
+            if output.is_none()
+                && let Poll::Ready(value) = future.as_mut().poll(context)
+            {
+                *output = Some(value);
             }
         }
         if outputs.iter().all(Option::is_some) {

@@ -31,7 +31,9 @@ use crate::text::{CompanyName, ExternalId};
 use super::fixtures::{self, T0};
 
 mod documents;
+mod webhooks;
 pub use documents::*;
+pub use webhooks::*;
 
 /// Expands the whole store contract as `#[tokio::test]`s. `$store` is an expression
 /// (it may `.await`) that yields a pointer to a fresh, empty store: a `Box`, an `Arc`,
@@ -68,15 +70,19 @@ macro_rules! store_contract {
             participant_id_is_unique_per_environment,
             derived_vat_id_counts_for_uniqueness,
             archiving_frees_participant_ids,
+            legal_entity_is_found_by_participant_id,
             stale_legal_entity_update_conflicts,
             list_legal_entities_filters_sorts_and_pages,
             live_legal_entities_skip_archived,
             events_are_ordered_and_scoped_by_partner,
+            events_filter_by_tenant_and_environment,
             documents_round_trip_with_content_and_events,
             documents_are_scoped_by_tenant_and_environment,
             document_insert_is_atomic,
             document_updates_check_the_version,
             list_documents_filters_sorts_and_pages,
+            webhooks_round_trip_scope_update_and_delete,
+            list_webhooks_pages_and_sorts,
             enqueued_job_is_claimed_once_under_a_lease,
             claim_takes_ready_jobs_in_order_up_to_the_limit,
             jobs_commit_with_their_state_change,
@@ -142,11 +148,7 @@ async fn partner_with_child<S: Store>(store: &S) -> (Tenant, Tenant) {
 }
 
 async fn all_events<S: Store>(store: &S, partner: &Tenant) -> Vec<EventRecord> {
-    let query = EventQuery {
-        partner_id: partner.id,
-        after: 0,
-        limit: 1000,
-    };
+    let query = EventQuery::partner(partner.id, 0, 1000);
     store
         .events(query)
         .await
@@ -775,6 +777,57 @@ pub async fn archiving_frees_participant_ids<S: Store>(store: &S) {
         .unwrap();
 }
 
+/// An entity is found by its primary or derived participant id, in any case, in its
+/// environment only, and no longer once archived.
+pub async fn legal_entity_is_found_by_participant_id<S: Store>(store: &S) {
+    let (partner, child) = partner_with_child(store).await;
+    let mut entity = fixtures::legal_entity(&child, Environment::Sandbox, 16, "Kunde GmbH");
+    store.insert_legal_entity(&entity, &[], &[]).await.unwrap();
+    let other = fixtures::legal_entity(&partner, Environment::Sandbox, 17, "Other SA");
+    store.insert_legal_entity(&other, &[], &[]).await.unwrap();
+    let ids = entity.participant_ids();
+    assert_eq!(ids.len(), 2, "a Belgian id derives a VAT id");
+    for id in &ids {
+        let upper = crate::participant::ParticipantId::parse(&id.to_string().to_uppercase())
+            .expect("upper case is the same id");
+        for wanted in [id, &upper] {
+            let found = store
+                .legal_entity_by_participant(Environment::Sandbox, wanted)
+                .await
+                .unwrap();
+            assert_eq!(found.as_ref(), Some(&entity), "{wanted}");
+        }
+        assert_eq!(
+            store
+                .legal_entity_by_participant(Environment::Production, id)
+                .await
+                .unwrap(),
+            None
+        );
+    }
+    let unknown = fixtures::participant_id(18);
+    assert_eq!(
+        store
+            .legal_entity_by_participant(Environment::Sandbox, &unknown)
+            .await
+            .unwrap(),
+        None
+    );
+    let expected_version = entity.version();
+    entity.apply(Trigger::Archive, T0).unwrap();
+    store
+        .update_legal_entity(&entity, expected_version, &[], &[])
+        .await
+        .unwrap();
+    assert_eq!(
+        store
+            .legal_entity_by_participant(Environment::Sandbox, &ids[0])
+            .await
+            .unwrap(),
+        None
+    );
+}
+
 /// A write based on an old version is refused and writes no event.
 pub async fn stale_legal_entity_update_conflicts<S: Store>(store: &S) {
     let (partner, child) = partner_with_child(store).await;
@@ -927,34 +980,85 @@ pub async fn events_are_ordered_and_scoped_by_partner<S: Store>(store: &S) {
         .unwrap();
 
     let first = store
-        .events(EventQuery {
-            partner_id: partner.id,
-            after: 0,
-            limit: 2,
-        })
+        .events(EventQuery::partner(partner.id, 0, 2))
         .await
         .unwrap();
     assert_eq!(first.len(), 2);
     assert!(first[0].sequence < first[1].sequence);
     let rest = store
-        .events(EventQuery {
-            partner_id: partner.id,
-            after: first[1].sequence,
-            limit: 10,
-        })
+        .events(EventQuery::partner(partner.id, first[1].sequence, 10))
         .await
         .unwrap();
     assert_eq!(rest.len(), 1);
     assert_eq!(rest[0].record.event_type, "legal_entity.created");
     assert!(rest[0].sequence > first[1].sequence);
     let others = store
-        .events(EventQuery {
-            partner_id: other.id,
-            after: 0,
-            limit: 10,
-        })
+        .events(EventQuery::partner(other.id, 0, 10))
         .await
         .unwrap();
     assert_eq!(others.len(), 1);
     assert_eq!(others[0].record.tenant_id, other.id);
+}
+
+/// The feed narrows to one tenant and one environment (events of no environment, a
+/// tenant's own, are in every environment's feed).
+pub async fn events_filter_by_tenant_and_environment<S: Store>(store: &S) {
+    let (partner, child) = partner_with_child(store).await;
+    let sibling = fixtures::child(&partner, "Sibling BV", T0);
+    insert_tenant(store, &sibling).await;
+    for (tenant, environment, seed) in [
+        (&child, Environment::Sandbox, 50),
+        (&child, Environment::Production, 51),
+        (&sibling, Environment::Sandbox, 52),
+    ] {
+        let entity = fixtures::legal_entity(tenant, environment, seed, "Kunde GmbH");
+        store
+            .insert_legal_entity(
+                &entity,
+                &[EventRecord::legal_entity_created(&entity, tenant)],
+                &[],
+            )
+            .await
+            .unwrap();
+    }
+    let feed = |tenant: Option<&Tenant>, environment: Option<Environment>| {
+        let query = EventQuery {
+            tenant_id: tenant.map(|tenant| tenant.id),
+            environment,
+            ..EventQuery::partner(partner.id, 0, 100)
+        };
+        async move {
+            store
+                .events(query)
+                .await
+                .unwrap()
+                .into_iter()
+                .map(|event| (event.record.tenant_id, event.record.environment))
+                .collect::<Vec<_>>()
+        }
+    };
+    // partner created, child created, sibling created, three entities.
+    assert_eq!(feed(None, None).await.len(), 6);
+    assert_eq!(
+        feed(Some(&child), None).await,
+        [
+            (child.id, None),
+            (child.id, Some(Environment::Sandbox)),
+            (child.id, Some(Environment::Production)),
+        ]
+    );
+    assert_eq!(
+        feed(Some(&child), Some(Environment::Production)).await,
+        [(child.id, None), (child.id, Some(Environment::Production))]
+    );
+    assert_eq!(
+        feed(None, Some(Environment::Sandbox)).await,
+        [
+            (partner.id, None),
+            (child.id, None),
+            (sibling.id, None),
+            (child.id, Some(Environment::Sandbox)),
+            (sibling.id, Some(Environment::Sandbox)),
+        ]
+    );
 }

@@ -73,16 +73,16 @@ pub(super) fn check(document: &Document, findings: &mut Findings) {
     party(&document.seller, "/seller", findings);
     party(&document.buyer, "/buyer", findings);
     if let Some(payee) = &document.payee {
-        if let Some(identifier) = &payee.identifier {
-            if let Some(scheme) = identifier.scheme_id.as_deref() {
-                identifier_rule(
-                    Element::PartyIdentification,
-                    scheme,
-                    &identifier.id,
-                    findings,
-                    || "/payee/identifier/id".to_owned(),
-                );
-            }
+        if let Some(identifier) = &payee.identifier
+            && let Some(scheme) = identifier.scheme_id.as_deref()
+        {
+            identifier_rule(
+                Element::PartyIdentification,
+                scheme,
+                &identifier.id,
+                findings,
+                || "/payee/identifier/id".to_owned(),
+            );
         }
         if let (Some(id), Some(scheme)) = (
             payee.legal_registration_id.as_deref(),
@@ -220,7 +220,7 @@ fn partita_iva(value: &str) -> bool {
             }
         })
         .sum();
-    sum % 10 == 0
+    sum.is_multiple_of(10)
 }
 
 #[cfg(test)]

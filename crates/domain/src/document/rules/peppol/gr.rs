@@ -101,12 +101,11 @@ pub(super) fn check(vars: &Vars<'_>, findings: &mut Findings) {
         super::vat_prefix(document.seller.vat_id.as_deref())
             .or_else(|| super::address_country(&document.seller)),
     );
-    if greek(accounting_supplier_country) {
-        if let Some(endpoint) = document.seller.electronic_address.as_deref() {
-            if !greek_endpoint(&document.seller, endpoint) {
-                findings.fail(&R009, "/seller/electronicAddress");
-            }
-        }
+    if greek(accounting_supplier_country)
+        && let Some(endpoint) = document.seller.electronic_address.as_deref()
+        && !greek_endpoint(&document.seller, endpoint)
+    {
+        findings.fail(&R009, "/seller/electronicAddress");
     }
     if !greek(vars.supplier_country) {
         return;
@@ -137,10 +136,10 @@ pub(super) fn check(vars: &Vars<'_>, findings: &mut Findings) {
         if !greek_vat(document.buyer.vat_id.as_deref()) {
             findings.fail(&R006, "/buyer/vatId");
         }
-        if let Some(endpoint) = document.buyer.electronic_address.as_deref() {
-            if !greek_endpoint(&document.buyer, endpoint) {
-                findings.fail(&R010, "/buyer/electronicAddress");
-            }
+        if let Some(endpoint) = document.buyer.electronic_address.as_deref()
+            && !greek_endpoint(&document.buyer, endpoint)
+        {
+            findings.fail(&R010, "/buyer/electronicAddress");
         }
     }
 }

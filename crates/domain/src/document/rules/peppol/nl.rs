@@ -108,10 +108,10 @@ pub(super) fn check(vars: &Vars<'_>, findings: &mut Findings) {
         .tax_representative
         .as_ref()
         .and_then(|p| p.address.as_ref())
+        && dutch(Some(address))
+        && !complete(address)
     {
-        if dutch(Some(address)) && !complete(address) {
-            findings.fail(&R006, "/taxRepresentative/address");
-        }
+        findings.fail(&R006, "/taxRepresentative/address");
     }
     if document.totals != Totals::default() {
         let payable = document

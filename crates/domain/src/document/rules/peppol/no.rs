@@ -25,10 +25,11 @@ pub(super) fn check(vars: &Vars<'_>, findings: &mut Findings) {
     if !registered {
         findings.fail(&R002, "/seller/taxRegistrationId");
     }
-    if let Some(vat) = seller.vat_id.as_deref() {
-        if xpath::substring(vat, 1, 2) == "NO" && !norwegian_vat(vat) {
-            findings.fail(&R001, "/seller/vatId");
-        }
+    if let Some(vat) = seller.vat_id.as_deref()
+        && xpath::substring(vat, 1, 2) == "NO"
+        && !norwegian_vat(vat)
+    {
+        findings.fail(&R001, "/seller/vatId");
     }
 }
 

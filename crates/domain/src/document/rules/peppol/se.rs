@@ -92,10 +92,10 @@ pub(super) fn check(vars: &Vars<'_>, findings: &mut Findings) {
         if !organisation_number(&xpath::normalize(id)) {
             findings.fail(&R013, "/seller/legalRegistrationId");
         }
-        if let Some(tax_registration) = seller.tax_registration_id.as_deref() {
-            if !xpath::upper_norm_eq(tax_registration, "GODKÄND FÖR F-SKATT") {
-                findings.fail(&R005, "/seller/taxRegistrationId");
-            }
+        if let Some(tax_registration) = seller.tax_registration_id.as_deref()
+            && !xpath::upper_norm_eq(tax_registration, "GODKÄND FÖR F-SKATT")
+        {
+            findings.fail(&R005, "/seller/taxRegistrationId");
         }
     }
     let domestic = swedish(&document.buyer);

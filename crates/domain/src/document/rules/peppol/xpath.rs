@@ -243,7 +243,8 @@ pub(super) fn is_date(text: &str) -> bool {
         return false;
     }
     let year_number: u64 = year.parse().unwrap_or(0);
-    let leap = year_number % 4 == 0 && (year_number % 100 != 0 || year_number % 400 == 0);
+    let leap = year_number.is_multiple_of(4)
+        && (!year_number.is_multiple_of(100) || year_number.is_multiple_of(400));
     let days = match month {
         2 if leap => 29,
         2 => 28,
