@@ -110,7 +110,7 @@ async fn main() -> ExitCode {
 /// server-side `INSERT ... SELECT` (the documents' secondary indexes are dropped for
 /// the load and rebuilt from their own definitions), then VACUUM ANALYZE.
 async fn seed(url: &str, documents: u64, tenants: u64) -> BenchResult {
-    if tenants < 4 || documents % 20 != 0 {
+    if tenants < 4 || !documents.is_multiple_of(20) {
         return Err("seed needs at least 4 tenants and a multiple of 20 documents".into());
     }
     let started = Instant::now();
