@@ -234,8 +234,9 @@ impl DocumentStore for PgStore {
                     .await
                     .map_err(store_error)?;
             }
-            append_events(&mut transaction, events).await?;
-            enqueue_jobs(&mut transaction, jobs).await
+            // Jobs before events: appending events takes the events lock until commit.
+            enqueue_jobs(&mut transaction, jobs).await?;
+            append_events(&mut transaction, events).await
         }
         .await;
         finish(transaction, result).await
@@ -288,10 +289,20 @@ impl DocumentStore for PgStore {
     ) -> Result<Page<Rendition>, StoreError> {
         let mut count = QueryBuilder::new("SELECT COUNT(*) FROM documents");
         push_filter(&mut count, tenant, environment, &query.filter);
+        // The page's ids are picked first, from an index alone where the filter's
+        // columns are in it (migrations/0006), and only those rows are read: a deep
+        // OFFSET then skips index entries, not rows.
         let mut page = QueryBuilder::new(SELECT.as_str());
+        page.push(" WHERE tenant_id = ")
+            .push_bind(tenant.as_uuid())
+            .push(" AND environment = ")
+            .push_bind(environment.as_str())
+            .push(" AND id IN (SELECT id FROM documents");
         push_filter(&mut page, tenant, environment, &query.filter);
         push_order_by(&mut page, &query.sort, DocumentSort::CreatedAt, sort_column);
         push_page(&mut page, query.page);
+        page.push(")");
+        push_order_by(&mut page, &query.sort, DocumentSort::CreatedAt, sort_column);
 
         self.read_page::<DocumentRow, Rendition>(count, page).await
     }
@@ -342,8 +353,9 @@ impl DocumentStore for PgStore {
                     StoreError::NotFound
                 });
             }
-            append_events(&mut transaction, events).await?;
-            enqueue_jobs(&mut transaction, jobs).await
+            // Jobs before events: appending events takes the events lock until commit.
+            enqueue_jobs(&mut transaction, jobs).await?;
+            append_events(&mut transaction, events).await
         }
         .await;
         finish(transaction, result).await

@@ -5,7 +5,7 @@ use einvoice_domain::environment::Environment;
 use einvoice_domain::event::{EventRecord, StoredEvent, Subject};
 use einvoice_domain::ids::{ApiKeyId, DocumentId, EventId, LegalEntityId, TenantId};
 use einvoice_domain::ports::{EventLog, EventQuery, StoreError};
-use sqlx::PgConnection;
+use sqlx::{PgConnection, QueryBuilder};
 use time::OffsetDateTime;
 use uuid::Uuid;
 
@@ -75,6 +75,9 @@ const fn subject_uuid(subject: Subject) -> Uuid {
     }
 }
 
+/// Events per INSERT statement (9 bound parameters each, far below PostgreSQL's 65,535).
+const APPEND_CHUNK: usize = 1_000;
+
 /// Appends `events`, in order, on `connection` (inside the caller's transaction, as its
 /// last statements).
 ///
@@ -95,23 +98,29 @@ pub(crate) async fn append_events(
         .execute(&mut *connection)
         .await
         .map_err(store_error)?;
-    for event in events {
-        sqlx::query(
+    // One multi-row INSERT per chunk: the lock is held for as few round trips as
+    // possible. VALUES rows are inserted in order, so sequence numbers follow `events`.
+    for chunk in events.chunks(APPEND_CHUNK) {
+        let mut insert = QueryBuilder::new(
             "INSERT INTO events (id, event_type, occurred_at, partner_id, tenant_id, environment, \
-             subject_type, subject_id, data) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
-        )
-        .bind(event.id.as_uuid())
-        .bind(event.event_type.as_str())
-        .bind(event.occurred_at)
-        .bind(event.partner_id.as_uuid())
-        .bind(event.tenant_id.as_uuid())
-        .bind(event.environment.map(Environment::as_str))
-        .bind(event.subject.kind())
-        .bind(subject_uuid(event.subject))
-        .bind(&event.data)
-        .execute(&mut *connection)
-        .await
-        .map_err(store_error)?;
+             subject_type, subject_id, data) ",
+        );
+        insert.push_values(chunk, |mut row, event| {
+            row.push_bind(event.id.as_uuid())
+                .push_bind(event.event_type.as_str())
+                .push_bind(event.occurred_at)
+                .push_bind(event.partner_id.as_uuid())
+                .push_bind(event.tenant_id.as_uuid())
+                .push_bind(event.environment.map(Environment::as_str))
+                .push_bind(event.subject.kind())
+                .push_bind(subject_uuid(event.subject))
+                .push_bind(&event.data);
+        });
+        insert
+            .build()
+            .execute(&mut *connection)
+            .await
+            .map_err(store_error)?;
     }
     Ok(())
 }

@@ -1,0 +1,23 @@
+-- Document lists of big tenants (docs/BENCHMARKS.md, "Document store at scale"): the
+-- indexes that serve the default order and the status, direction and legal-entity
+-- filters also carry the other filter columns, so that a list's COUNT(*) and the
+-- selection of its page's ids (src/documents.rs) are index-only scans whatever the
+-- combination of filters, and a deep page skips index entries rather than rows.
+-- Same model as crates/store-sqlite/migrations/0006_document_indexes.sql.
+
+DROP INDEX documents_created_idx;
+CREATE INDEX documents_created_idx ON documents (tenant_id, environment, created_at, id)
+    INCLUDE (status, direction, legal_entity_id);
+
+DROP INDEX documents_status_idx;
+CREATE INDEX documents_status_idx ON documents (tenant_id, environment, status, created_at, id)
+    INCLUDE (direction, legal_entity_id);
+
+DROP INDEX documents_direction_idx;
+CREATE INDEX documents_direction_idx ON documents (tenant_id, environment, direction, created_at, id)
+    INCLUDE (status, legal_entity_id);
+
+DROP INDEX documents_legal_entity_idx;
+CREATE INDEX documents_legal_entity_idx ON documents (tenant_id, environment, legal_entity_id, created_at, id)
+    INCLUDE (status, direction)
+    WHERE legal_entity_id IS NOT NULL;
