@@ -43,11 +43,15 @@ impl RawQuery {
     }
 }
 
-fn bad_parameter(parameter: &str, code: &str, detail: impl Into<String>) -> ApiError {
-    ApiError::new(
-        StatusCode::BAD_REQUEST,
-        code,
-        detail,
+/// One problem with a query parameter, for [`ApiError::many`] with 400.
+pub(crate) fn parameter_problem(
+    parameter: &str,
+    code: &str,
+    detail: impl Into<String>,
+) -> (String, String, Option<Source>) {
+    (
+        code.to_owned(),
+        detail.into(),
         Some(Source::Parameter(parameter.to_owned())),
     )
 }
@@ -105,7 +109,7 @@ pub fn parse_list<F: Copy>(
             .ok()
             .filter(|n| *n >= 1)
             .unwrap_or_else(|| {
-                problems.push(bad_parameter(
+                problems.push(parameter_problem(
                     "page[number]",
                     "invalid_page",
                     "page[number] must be a whole number from 1",
@@ -120,7 +124,7 @@ pub fn parse_list<F: Copy>(
             .ok()
             .filter(|n| (1..=PageRequest::MAX_SIZE).contains(n))
             .unwrap_or_else(|| {
-                problems.push(bad_parameter(
+                problems.push(parameter_problem(
                     "page[size]",
                     "invalid_page_size",
                     format!(
@@ -145,7 +149,7 @@ pub fn parse_list<F: Copy>(
                 });
             } else {
                 let known: Vec<&str> = spec.sort_fields.iter().map(|(known, _)| *known).collect();
-                problems.push(bad_parameter(
+                problems.push(parameter_problem(
                     "sort",
                     "invalid_sort",
                     format!(
@@ -166,7 +170,7 @@ pub fn parse_list<F: Copy>(
             .and_then(|rest| rest.strip_suffix(']'));
         match name.and_then(|name| spec.filters.iter().find(|known| **known == name)) {
             Some(known) => filters.push((*known, value.clone())),
-            None => problems.push(bad_parameter(
+            None => problems.push(parameter_problem(
                 key,
                 "unknown_parameter",
                 format!("unknown query parameter `{key}`"),
@@ -174,17 +178,6 @@ pub fn parse_list<F: Copy>(
         }
     }
     if !problems.is_empty() {
-        let problems = problems
-            .into_iter()
-            .flat_map(|error| error.errors().to_vec())
-            .map(|object| {
-                let source = object
-                    .source
-                    .and_then(|source| source.parameter)
-                    .map(Source::Parameter);
-                (object.code, object.detail, source)
-            })
-            .collect();
         return Err(ApiError::many(StatusCode::BAD_REQUEST, problems));
     }
     let page = PageRequest::new(number, size).expect("page bounds checked above");

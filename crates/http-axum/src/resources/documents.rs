@@ -9,7 +9,7 @@ use einvoice_domain::document::model::DocumentKind;
 use einvoice_domain::document::{Document, Violation};
 use einvoice_domain::ids::{DocumentId, LegalEntityId, ProcessId};
 use einvoice_domain::ports::{DocumentFilter, DocumentSort};
-use einvoice_domain::rendition::{self, DocumentStatusName, Flow, Rendition};
+use einvoice_domain::rendition::{self, DocumentStatus, DocumentStatusName, Flow, Rendition};
 use serde::Serialize;
 use time::OffsetDateTime;
 use time::format_description::well_known::Rfc3339;
@@ -71,6 +71,13 @@ pub struct DocumentLinks {
     content: String,
 }
 
+/// `{"code", "message"}` of an `INVALID` or `FAILED` rendition.
+fn status_reason(status: &DocumentStatus) -> Option<serde_json::Value> {
+    status
+        .reason()
+        .map(|reason| serde_json::json!({ "code": reason.code(), "message": reason.message() }))
+}
+
 fn iso_date(date: time::Date) -> String {
     let format = time::macros::format_description!("[year]-[month]-[day]");
     date.format(&format).unwrap_or_default()
@@ -93,9 +100,7 @@ pub fn document_resource(
             format: facts.format.as_str(),
             target: facts.target.as_str(),
             status: status.name().as_str(),
-            status_reason: status.reason().map(
-                |reason| serde_json::json!({ "code": reason.code(), "message": reason.message() }),
-            ),
+            status_reason: status_reason(status),
             direction: facts.flow.as_str(),
             document_type: rendition::kind_name(facts.kind),
             document_number: facts.document_number.clone(),
@@ -341,9 +346,7 @@ pub async fn status(
             "id": id.to_string(),
             "attributes": {
                 "status": status.name().as_str(),
-                "statusReason": status.reason().map(|reason| {
-                    serde_json::json!({ "code": reason.code(), "message": reason.message() })
-                }),
+                "statusReason": status_reason(status),
                 "terminal": status.name().is_terminal(),
                 "updatedAt": rfc3339(document.updated_at),
             },

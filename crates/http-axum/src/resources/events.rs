@@ -9,21 +9,12 @@ use einvoice_domain::service::EventService;
 
 use super::rfc3339;
 use crate::AppState;
-use crate::error::{ApiError, Source};
+use crate::error::ApiError;
 use crate::extract::Tenancy;
-use crate::query::RawQuery;
+use crate::query::{RawQuery, parameter_problem};
 
 /// The default page of the feed.
 const DEFAULT_LIMIT: u32 = 100;
-
-fn bad_parameter(name: &str, detail: String) -> ApiError {
-    ApiError::new(
-        StatusCode::BAD_REQUEST,
-        "invalid_parameter",
-        detail,
-        Some(Source::Parameter(name.to_owned())),
-    )
-}
 
 fn event_resource(event: &StoredEvent) -> serde_json::Value {
     let record = &event.record;
@@ -59,41 +50,31 @@ pub async fn feed(
         match key.as_str() {
             "after" => match value.parse::<u64>() {
                 Ok(cursor) => after = cursor,
-                Err(_) => problems.push(bad_parameter(
+                Err(_) => problems.push(parameter_problem(
                     "after",
-                    "after must be the sequence of an event (a whole number)".to_owned(),
+                    "invalid_parameter",
+                    "after must be the sequence of an event (a whole number)",
                 )),
             },
             "limit" => match value.parse::<u32>() {
                 Ok(n) if (1..=EventService::MAX_LIMIT).contains(&n) => limit = n,
-                _ => problems.push(bad_parameter(
+                _ => problems.push(parameter_problem(
                     "limit",
+                    "invalid_parameter",
                     format!(
                         "limit must be a whole number from 1 to {}",
                         EventService::MAX_LIMIT
                     ),
                 )),
             },
-            other => problems.push(ApiError::new(
-                StatusCode::BAD_REQUEST,
+            other => problems.push(parameter_problem(
+                other,
                 "unknown_parameter",
                 format!("unknown query parameter `{other}`"),
-                Some(Source::Parameter(other.to_owned())),
             )),
         }
     }
     if !problems.is_empty() {
-        let problems = problems
-            .into_iter()
-            .flat_map(|error| error.errors().to_vec())
-            .map(|object| {
-                let source = object
-                    .source
-                    .and_then(|source| source.parameter)
-                    .map(Source::Parameter);
-                (object.code, object.detail, source)
-            })
-            .collect();
         return Err(ApiError::many(StatusCode::BAD_REQUEST, problems));
     }
     let events = state.events.feed(&acting, after, limit).await?;
