@@ -113,3 +113,23 @@ impl<'a> RowContext<'a> {
         u64::try_from(value).map_err(|error| self.invalid(column, error))
     }
 }
+
+/// The error of an optimistic update that matched no row: [`StoreError::Conflict`] when
+/// the row `id` of `table` exists (another version), [`StoreError::NotFound`] otherwise.
+pub(crate) async fn version_miss(
+    connection: &mut sqlx::SqliteConnection,
+    table: &'static str,
+    id: &str,
+) -> StoreError {
+    let exists = sqlx::query_scalar::<_, bool>(&format!(
+        "SELECT EXISTS (SELECT 1 FROM {table} WHERE id = ?)"
+    ))
+    .bind(id)
+    .fetch_one(connection)
+    .await;
+    match exists {
+        Ok(true) => StoreError::Conflict,
+        Ok(false) => StoreError::NotFound,
+        Err(error) => crate::error::store_error(error),
+    }
+}

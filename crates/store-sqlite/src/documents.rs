@@ -21,7 +21,7 @@ use time::Date;
 use time::format_description::well_known::Iso8601;
 use time::macros::format_description;
 
-use crate::convert::{RowContext, micros, micros_opt, to_i64};
+use crate::convert::{RowContext, micros, micros_opt, to_i64, version_miss};
 use crate::error::store_error;
 use crate::events::append_events;
 use crate::jobs::enqueue_jobs;
@@ -326,17 +326,7 @@ impl DocumentStore for SqliteStore {
         .await
         .map_err(store_error)?;
         if updated.rows_affected() == 0 {
-            let exists: bool =
-                sqlx::query_scalar("SELECT EXISTS (SELECT 1 FROM documents WHERE id = ?)")
-                    .bind(row.id.as_str())
-                    .fetch_one(&mut *transaction)
-                    .await
-                    .map_err(store_error)?;
-            return Err(if exists {
-                StoreError::Conflict
-            } else {
-                StoreError::NotFound
-            });
+            return Err(version_miss(&mut transaction, "documents", row.id.as_str()).await);
         }
         append_events(&mut transaction, events).await?;
         enqueue_jobs(&mut transaction, jobs).await?;

@@ -19,7 +19,7 @@ use sqlx::query::Query;
 use sqlx::sqlite::SqliteArguments;
 use sqlx::{QueryBuilder, Sqlite, SqliteConnection};
 
-use crate::convert::{RowContext, metadata_json, micros, micros_opt, to_i64};
+use crate::convert::{RowContext, metadata_json, micros, micros_opt, to_i64, version_miss};
 use crate::error::store_error;
 use crate::events::append_events;
 use crate::jobs::enqueue_jobs;
@@ -195,17 +195,7 @@ pub(crate) async fn update_entity(
         .await
         .map_err(store_error)?;
     if updated.rows_affected() == 0 {
-        let exists: bool =
-            sqlx::query_scalar("SELECT EXISTS (SELECT 1 FROM legal_entities WHERE id = ?)")
-                .bind(entity.id.to_string())
-                .fetch_one(&mut *connection)
-                .await
-                .map_err(store_error)?;
-        return Err(if exists {
-            StoreError::Conflict
-        } else {
-            StoreError::NotFound
-        });
+        return Err(version_miss(connection, "legal_entities", &entity.id.to_string()).await);
     }
     write_participant_ids(connection, entity).await
 }

@@ -13,7 +13,7 @@ use sqlx::query::Query;
 use sqlx::sqlite::SqliteArguments;
 use sqlx::{QueryBuilder, Sqlite};
 
-use crate::convert::{RowContext, micros, to_i64};
+use crate::convert::{RowContext, micros, to_i64, version_miss};
 use crate::error::store_error;
 use crate::list::{push_order_by, push_page};
 use crate::{SqliteStore, commit};
@@ -235,17 +235,7 @@ impl WebhookStore for SqliteStore {
             .await
             .map_err(store_error)?;
         if updated.rows_affected() == 0 {
-            let exists: bool =
-                sqlx::query_scalar("SELECT EXISTS (SELECT 1 FROM webhook_endpoints WHERE id = ?)")
-                    .bind(&id)
-                    .fetch_one(&mut *transaction)
-                    .await
-                    .map_err(store_error)?;
-            return Err(if exists {
-                StoreError::Conflict
-            } else {
-                StoreError::NotFound
-            });
+            return Err(version_miss(&mut transaction, "webhook_endpoints", &id).await);
         }
         commit(transaction).await
     }
